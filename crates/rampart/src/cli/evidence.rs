@@ -1,0 +1,182 @@
+//! `rampart evidence …`: add files to an incident (content-addressed, SHA-256), list them, copy
+//! them out (checked against their hash), and hand them from one custodian to another.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Subcommand};
+use rampart_core::incident::{EvidenceMeta, FileName, MediaType};
+use rampart_core::{Command, Digest, Incident};
+use rampart_store::StoredFile;
+
+use super::context::{Globals, Session, bad_input, parse_time, parse_value};
+use super::exit::Code;
+use super::incident::{change, report_entry};
+use super::output;
+
+/// Arguments of `rampart evidence`.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    verb: Verb,
+}
+
+#[derive(Debug, Subcommand)]
+enum Verb {
+    /// Store a file as evidence of an incident; prints its SHA-256.
+    Add {
+        /// The incident key or id.
+        key: String,
+        /// The file.
+        file: PathBuf,
+        /// What the file is and where it came from.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Its media type (default: application/octet-stream).
+        #[arg(long)]
+        media_type: Option<String>,
+    },
+    /// List an incident's evidence.
+    List {
+        /// The incident key or id.
+        key: String,
+    },
+    /// Copy an evidence file out, checking it against its SHA-256.
+    Get {
+        /// The incident key or id.
+        key: String,
+        /// The evidence's SHA-256.
+        sha256: String,
+        /// Where to write it (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Record that an evidence item changed hands.
+    Custody {
+        /// The incident key or id.
+        key: String,
+        /// The evidence's SHA-256.
+        sha256: String,
+        /// The new custodian.
+        #[arg(long)]
+        to: String,
+        /// Why it changes hands.
+        #[arg(long)]
+        reason: String,
+        /// When, RFC 3339 (default: now).
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+    },
+}
+
+/// Runs `rampart evidence`.
+pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    let session = Session::open(globals)?;
+    match args.verb {
+        Verb::Add {
+            key,
+            file,
+            description,
+            media_type,
+        } => {
+            let media_type = match media_type {
+                Some(m) => parse_value::<MediaType>(&m)?,
+                None => MediaType::octet_stream(),
+            };
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| bad_input(format!("{} does not name a file", file.display())))?;
+            let id = session.incident_id(&key)?;
+            let ctx = session.context()?;
+            let appended = session.run(session.store.put_evidence(
+                id,
+                &file,
+                |incident: &Incident, stored: StoredFile| {
+                    let meta = EvidenceMeta {
+                        sha256: stored.sha256,
+                        size: stored.size,
+                        media_type,
+                        file_name: FileName::sanitize(&name),
+                        description,
+                    };
+                    incident.decide(
+                        &ctx,
+                        Command::AddEvidence {
+                            meta,
+                            custodian: None,
+                        },
+                        String::new(),
+                    )
+                },
+            ))?;
+            report_entry(&appended.incident, &appended.entry);
+            let added = appended.incident.evidence().last().map(|e| e.meta.sha256);
+            if let Some(sha256) = added {
+                println!("{sha256}");
+            }
+            Ok(Code::Ok)
+        }
+        Verb::List { key } => {
+            let id = session.incident_id(&key)?;
+            let items = session.run(session.store.evidence_of(id))?;
+            if globals.json {
+                let json: Vec<serde_json::Value> = items
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "sha256": r.meta.sha256.to_string(),
+                            "size": r.meta.size,
+                            "media_type": r.meta.media_type.as_str(),
+                            "file_name": r.meta.file_name.as_str(),
+                            "description": r.meta.description,
+                            "added_by": r.added_by,
+                            "added_at": r.added_at.to_string(),
+                            "custodian": r.custodian,
+                        })
+                    })
+                    .collect();
+                output::json(&json)?;
+                return Ok(Code::Ok);
+            }
+            let rows: Vec<Vec<String>> = items
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.meta.sha256.to_string(),
+                        r.meta.size.to_string(),
+                        r.meta.file_name.as_str().to_owned(),
+                        r.custodian.clone(),
+                        r.added_at.to_string(),
+                    ]
+                })
+                .collect();
+            output::table(&["SHA256", "BYTES", "NAME", "CUSTODIAN", "ADDED"], &rows)?;
+            Ok(Code::Ok)
+        }
+        Verb::Get { key, sha256, out } => {
+            let sha256 = parse_value::<Digest>(&sha256)?;
+            let id = session.incident_id(&key)?;
+            let size = session.run(session.store.copy_evidence(id, sha256, &out))?;
+            eprintln!(
+                "{size} bytes written to {}; sha256 {sha256} checked",
+                out.display()
+            );
+            Ok(Code::Ok)
+        }
+        Verb::Custody {
+            key,
+            sha256,
+            to,
+            reason,
+            at,
+        } => {
+            let cmd = Command::TransferCustody {
+                sha256: parse_value::<Digest>(&sha256)?,
+                to,
+                at: at.as_deref().map(|t| parse_time("--at", t)).transpose()?,
+                reason,
+            };
+            change(&session, &key, cmd, String::new())
+        }
+    }
+}

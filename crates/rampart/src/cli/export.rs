@@ -1,0 +1,104 @@
+//! `rampart export`: one incident as a self-verifying JSON bundle (its entries with both hash
+//! chains, the projection, the evidence manifest, the global anchors), optionally with the
+//! evidence files beside it. The export itself is recorded in the log first.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::Args as ClapArgs;
+use rampart_core::{Bundle, Command, Incident};
+
+use super::context::{Globals, Session, bad_input};
+use super::exit::{Code, Failure};
+use super::verify::evidence_dir_of;
+
+/// Arguments of `rampart export`.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct Args {
+    /// The incident key or id.
+    key: String,
+    /// The bundle file to write (must not exist).
+    #[arg(long)]
+    out: PathBuf,
+    /// Also copy the evidence files, checked, into OUT.evidence/ (named by SHA-256).
+    #[arg(long)]
+    include_evidence: bool,
+}
+
+/// Writes the bundle.
+pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    if args.out.exists() {
+        return Err(bad_input(format!(
+            "{} exists; choose a new file",
+            args.out.display()
+        )));
+    }
+    let evidence_dir = evidence_dir_of(&args.out);
+    if args.include_evidence && evidence_dir.exists() {
+        return Err(bad_input(format!(
+            "{} exists; choose a new file",
+            evidence_dir.display()
+        )));
+    }
+    let session = Session::open(globals)?;
+    let id = session.incident_id(&args.key)?;
+    let ctx = session.context()?;
+    let recorded = session.run(session.store.append(id, |incident: &Incident| {
+        incident.decide(&ctx, Command::RecordExport, String::new())
+    }))?;
+    let entries = session.run(session.store.log_of(id))?;
+    let bundle = Bundle::new(
+        entries,
+        recorded.entry.global_head(),
+        jiff::Timestamp::now(),
+    )
+    .map_err(|e| {
+        Failure::new(
+            Code::VerificationFailed,
+            format!("the stored log does not replay: {e}"),
+        )
+    })?;
+    write_new(&args.out, &serde_json::to_vec_pretty(&bundle)?)?;
+    if args.include_evidence {
+        std::fs::create_dir(&evidence_dir)
+            .with_context(|| format!("cannot create {}", evidence_dir.display()))?;
+        for item in &bundle.evidence {
+            let dest = evidence_dir.join(item.sha256.to_string());
+            session.run(session.store.copy_evidence(id, item.sha256, &dest))?;
+        }
+    }
+    eprintln!(
+        "{}: {} entries exported to {}{}",
+        recorded.incident.key(),
+        bundle.entries.len(),
+        args.out.display(),
+        if args.include_evidence {
+            format!(
+                " with {} evidence file(s) in {}",
+                bundle.evidence.len(),
+                evidence_dir.display()
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(Code::Ok)
+}
+
+/// Writes `bytes` to the new file `path` through a temporary file in the same directory, synced
+/// and renamed into place, so a reader never sees half a bundle.
+fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temp.persist_noclobber(path)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! `rampart incident …`: open, read and change incidents. Every change is one appended log entry,
+//! decided by `rampart-core` against the incident as it stands under the store's write lock.
+
+mod affected;
+mod open;
+mod show;
+mod update;
+
+use clap::{Args as ClapArgs, Subcommand};
+use rampart_core::incident::{IncidentType, Role, Severity, State};
+use rampart_core::{Command, Incident};
+use rampart_store::IncidentFilter;
+
+use super::context::{Globals, Session, domain_error, parse_time, parse_value};
+use super::exit::Code;
+use super::output;
+
+/// Arguments of `rampart incident`.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    verb: Verb,
+}
+
+#[derive(Debug, Subcommand)]
+enum Verb {
+    /// Open an incident; prints its key.
+    Open(open::Args),
+    /// List incidents, newest first.
+    List(ListArgs),
+    /// Show an incident: its record, evidence, roles and log.
+    Show(show::Args),
+    /// Change the title, summary, type, flags, impact, severity or timestamps.
+    Update(update::Args),
+    /// Move an incident through its lifecycle.
+    Transition(TransitionArgs),
+    /// Add a note to the log.
+    Note(NoteArgs),
+    /// Give an incident role to someone.
+    Assign(AssignArgs),
+    /// Leave an incident role vacant.
+    Unassign(UnassignArgs),
+    /// Record what was affected: systems, accounts, services, data, networks, damage.
+    Affected(affected::Args),
+}
+
+#[derive(Debug, ClapArgs)]
+struct ListArgs {
+    /// Only incidents in this state (reported, triage, confirmed, …).
+    #[arg(long)]
+    state: Option<String>,
+    /// Only incidents of this severity.
+    #[arg(long)]
+    severity: Option<String>,
+    /// Only incidents of this type.
+    #[arg(long = "type", value_name = "TYPE")]
+    incident_type: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+struct TransitionArgs {
+    /// The incident key (INC-2026-0042) or id.
+    key: String,
+    /// The target state.
+    state: String,
+    /// Why (required when dismissing or reopening).
+    #[arg(long)]
+    reason: Option<String>,
+    /// When the change took effect, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+struct NoteArgs {
+    /// The incident key or id.
+    key: String,
+    /// The note.
+    text: String,
+}
+
+#[derive(Debug, ClapArgs)]
+struct AssignArgs {
+    /// The incident key or id.
+    key: String,
+    /// The role: commander, scribe, technical_lead, communications_lead, legal_privacy, impoc.
+    role: String,
+    /// Who takes it.
+    person: String,
+}
+
+#[derive(Debug, ClapArgs)]
+struct UnassignArgs {
+    /// The incident key or id.
+    key: String,
+    /// The role to leave vacant.
+    role: String,
+}
+
+/// Runs `rampart incident`.
+pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    let session = Session::open(globals)?;
+    match args.verb {
+        Verb::Open(a) => open::run(&session, globals, a),
+        Verb::List(a) => list(&session, globals, a),
+        Verb::Show(a) => show::run(&session, globals, a),
+        Verb::Update(a) => update::run(&session, a),
+        Verb::Transition(a) => {
+            let cmd = Command::Transition {
+                to: parse_value::<State>(&a.state)?,
+                at: a.at.as_deref().map(|t| parse_time("--at", t)).transpose()?,
+                reason: a.reason,
+            };
+            change(&session, &a.key, cmd, String::new())
+        }
+        Verb::Note(a) => change(&session, &a.key, Command::Note, a.text),
+        Verb::Assign(a) => {
+            let cmd = Command::AssignRole {
+                role: parse_value::<Role>(&a.role)?,
+                person: a.person,
+            };
+            change(&session, &a.key, cmd, String::new())
+        }
+        Verb::Unassign(a) => {
+            let cmd = Command::UnassignRole {
+                role: parse_value::<Role>(&a.role)?,
+            };
+            change(&session, &a.key, cmd, String::new())
+        }
+        Verb::Affected(a) => affected::run(&session, a),
+    }
+}
+
+/// Appends the entry `command` decides on the incident `key` and reports it on stderr.
+pub(crate) fn change(
+    session: &Session,
+    key: &str,
+    command: Command,
+    text: String,
+) -> anyhow::Result<Code> {
+    let id = session.incident_id(key)?;
+    let ctx = session.context()?;
+    let appended = session.run(session.store.append(id, |incident: &Incident| {
+        incident.decide(&ctx, command, text)
+    }))?;
+    report_entry(&appended.incident, &appended.entry);
+    Ok(Code::Ok)
+}
+
+/// One line on stderr saying which entry recorded a change.
+pub(crate) fn report_entry(incident: &Incident, entry: &rampart_core::LogEntry) {
+    eprintln!(
+        "{}: log entry #{} ({}) recorded; state {}",
+        incident.key(),
+        entry.seq,
+        entry.kind,
+        incident.state().name()
+    );
+}
+
+fn list(session: &Session, globals: &Globals, args: ListArgs) -> anyhow::Result<Code> {
+    let filter = IncidentFilter {
+        state: args
+            .state
+            .as_deref()
+            .map(parse_value::<State>)
+            .transpose()?,
+        severity: args
+            .severity
+            .as_deref()
+            .map(parse_value::<Severity>)
+            .transpose()?,
+        incident_type: args
+            .incident_type
+            .as_deref()
+            .map(|t| session.types.parse(t).map_err(domain_error))
+            .transpose()?,
+    };
+    let incidents = session.run(session.store.incidents(&filter))?;
+    if globals.json {
+        output::json(&incidents)?;
+        return Ok(Code::Ok);
+    }
+    let rows: Vec<Vec<String>> = incidents.iter().map(summary_row).collect();
+    output::table(
+        &["KEY", "STATE", "SEVERITY", "TYPE", "DETECTED", "TITLE"],
+        &rows,
+    )?;
+    Ok(Code::Ok)
+}
+
+fn summary_row(incident: &Incident) -> Vec<String> {
+    vec![
+        incident.key().to_string(),
+        incident.state().name().to_owned(),
+        incident.severity().map_or("-", Severity::name).to_owned(),
+        type_name(incident.incident_type()),
+        incident.times().detected.to_string(),
+        incident.title().to_owned(),
+    ]
+}
+
+fn type_name(t: &IncidentType) -> String {
+    t.name().to_owned()
+}

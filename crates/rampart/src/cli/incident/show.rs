@@ -1,0 +1,181 @@
+//! `rampart incident show`: the incident's record, evidence, roles and log.
+
+use clap::Args as ClapArgs;
+use rampart_core::incident::Detail;
+use rampart_core::{Incident, LogEntry};
+use serde::Serialize;
+
+use crate::cli::context::{Globals, Session, incident_ref};
+use crate::cli::exit::Code;
+use crate::cli::output;
+
+/// Arguments of `rampart incident show`.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct Args {
+    /// The incident key or id.
+    key: String,
+}
+
+/// The JSON form: the incident and its whole log.
+#[derive(Serialize)]
+struct Shown<'a> {
+    incident: &'a Incident,
+    log: &'a [LogEntry],
+}
+
+/// Prints the incident.
+pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    let which = incident_ref(&args.key)?;
+    let incident = session.run(session.store.incident(which))?;
+    let log = session.run(session.store.log_of(incident.id()))?;
+    if globals.json {
+        output::json(&Shown {
+            incident: &incident,
+            log: &log,
+        })?;
+        return Ok(Code::Ok);
+    }
+    print_record(&incident)?;
+    print_log(&log)
+}
+
+fn print_record(incident: &Incident) -> anyhow::Result<()> {
+    let times = incident.times();
+    let opt =
+        |t: &Option<rampart_core::ZonedTime>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
+    let flags = incident.flags();
+    let yes = |b: bool| if b { "yes" } else { "no" }.to_owned();
+    let severity = match (incident.severity(), incident.severity_override()) {
+        (Some(s), Some(o)) => format!("{} (set by hand: {})", s.name(), o.reason),
+        (Some(s), None) => format!("{} (from the impact matrix)", s.name()),
+        (None, _) => "not assessed".to_owned(),
+    };
+    output::fields(&[
+        ("key", incident.key().to_string()),
+        ("id", incident.id().to_string()),
+        ("title", incident.title().to_owned()),
+        ("type", incident.incident_type().name().to_owned()),
+        ("state", incident.state().name().to_owned()),
+        ("severity", severity),
+        ("amazon information", yes(incident.amazon_information())),
+        ("personal data", yes(incident.personal_data())),
+        ("drill", yes(flags.drill)),
+        ("occurred", opt(&times.occurred)),
+        ("detected", times.detected.to_string()),
+        ("reported", times.reported.to_string()),
+        ("confirmed", opt(&times.confirmed)),
+        ("contained", opt(&times.contained)),
+        ("eradicated", opt(&times.eradicated)),
+        ("recovered", opt(&times.recovered)),
+        ("closed", opt(&times.closed)),
+        ("summary", incident.summary().to_owned()),
+    ])?;
+    if !incident.roles().is_empty() {
+        println!("\nroles");
+        let rows: Vec<Vec<String>> = incident
+            .roles()
+            .iter()
+            .map(|(role, person)| vec![role.name().to_owned(), person.clone()])
+            .collect();
+        output::table(&["ROLE", "PERSON"], &rows)?;
+    }
+    if !incident.details().is_empty() {
+        println!("\nrecord of details");
+        let rows: Vec<Vec<String>> = incident
+            .details()
+            .iter()
+            .map(|d| {
+                vec![
+                    d.id.to_string(),
+                    d.detail.category().to_owned(),
+                    describe(&d.detail),
+                ]
+            })
+            .collect();
+        output::table(&["ID", "CATEGORY", "WHAT"], &rows)?;
+    }
+    if !incident.evidence().is_empty() {
+        println!("\nevidence");
+        let rows: Vec<Vec<String>> = incident
+            .evidence()
+            .iter()
+            .map(|e| {
+                vec![
+                    e.meta.sha256.to_string(),
+                    e.meta.size.to_string(),
+                    e.meta.file_name.as_str().to_owned(),
+                    e.custodian.clone(),
+                ]
+            })
+            .collect();
+        output::table(&["SHA256", "BYTES", "NAME", "CUSTODIAN"], &rows)?;
+    }
+    Ok(())
+}
+
+fn print_log(log: &[LogEntry]) -> anyhow::Result<Code> {
+    println!("\nlog");
+    let rows: Vec<Vec<String>> = log
+        .iter()
+        .map(|e| {
+            vec![
+                e.seq.to_string(),
+                e.at.to_string(),
+                e.actor.clone(),
+                e.kind.clone(),
+                payload_summary(&e.payload),
+                e.text.clone(),
+            ]
+        })
+        .collect();
+    output::table(&["#", "AT", "ACTOR", "KIND", "CHANGE", "TEXT"], &rows)?;
+    Ok(Code::Ok)
+}
+
+/// The entry's payload as compact JSON, cut to fit a table row (`--json` shows all of it).
+fn payload_summary(payload: &serde_json::Value) -> String {
+    const WIDTH: usize = 60;
+    let text = payload.to_string();
+    if text.chars().count() <= WIDTH {
+        return text;
+    }
+    let cut: String = text.chars().take(WIDTH - 1).collect();
+    format!("{cut}…")
+}
+
+/// One line describing an item of the record of details.
+fn describe(detail: &Detail) -> String {
+    let with = |main: String, description: &str| {
+        if description.is_empty() {
+            main
+        } else {
+            format!("{main}: {description}")
+        }
+    };
+    match detail {
+        Detail::System(s) => with(s.name.clone(), &s.description),
+        Detail::Account(a) => with(
+            match &a.system {
+                Some(system) => format!("{} on {system}", a.account),
+                None => a.account.clone(),
+            },
+            &a.description,
+        ),
+        Detail::Service(s) => with(s.service.clone(), &s.description),
+        Detail::Data(d) => {
+            let mut main = d.categories.join(", ");
+            if let Some(n) = d.record_count {
+                main.push_str(&format!(" ({n} records)"));
+            }
+            if d.amazon_information {
+                main.push_str(" [Amazon Information]");
+            }
+            if d.personal_data {
+                main.push_str(" [personal data]");
+            }
+            with(main, &d.description)
+        }
+        Detail::Network(n) => with(n.network.clone(), &n.description),
+        Detail::Damage(d) => with(format!("{}: {}", d.damage_type, d.estimate), &d.description),
+    }
+}

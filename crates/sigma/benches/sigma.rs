@@ -1,0 +1,227 @@
+//! Sigma engine benchmark: rule load time and evaluation throughput.
+//!
+//! Run with `cargo bench -p rampart-sigma --bench sigma`. Loads the three SigmaHQ rule folders,
+//! builds a deterministic corpus of JSON lines from the shared regression events and CloudTrail
+//! records (each copy varied: record ids, times, hosts, user agents), and reports events per
+//! second for parsing alone, evaluation alone and both, on one core and on all cores.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rampart_sigma::{Event, Matches, RuleSet};
+use rayon::prelude::*;
+use serde_json::Value;
+
+/// Distinct event lines in the corpus; the corpus is read `passes()` times (32 by default:
+/// 1,048,576 events; `RAMPART_BENCH_PASSES` overrides it for profiling runs).
+const DISTINCT: usize = 32_768;
+
+/// Events given to the (slow) naive evaluator.
+const NAIVE_SAMPLE: usize = 512;
+
+fn passes() -> usize {
+    std::env::var("RAMPART_BENCH_PASSES")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(32)
+}
+
+fn data() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+fn seed_events() -> Vec<Value> {
+    let mut paths = Vec::new();
+    files(&data().join("sigma/regression_data"), &mut paths);
+    files(&data().join("cloudtrail-stratus/CloudTrail"), &mut paths);
+    paths.sort();
+    let mut out = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for value in serde_json::Deserializer::from_str(&text).into_iter::<Value>() {
+            let value = value.unwrap();
+            match value.get("Records").and_then(Value::as_array) {
+                Some(records) => out.extend(records.iter().cloned()),
+                None => out.push(value),
+            }
+        }
+    }
+    out
+}
+
+/// Varies a copy so that repeated events are not byte-identical.
+fn vary(mut event: Value, n: usize) -> Value {
+    if let Some(system) = event.pointer_mut("/Event/System") {
+        system["EventRecordID"] = Value::from(n);
+        system["Computer"] = Value::from(format!("host-{}", n % 97));
+    }
+    if let Some(Value::String(guid)) = event.pointer_mut("/Event/EventData/ProcessGuid") {
+        guid.push_str(&format!("-{n}"));
+    }
+    if let Some(obj) = event.as_object_mut().filter(|o| o.contains_key("eventID")) {
+        obj.insert("eventID".into(), Value::from(format!("bench-{n}")));
+        let ip = format!("10.{}.{}.{}", n % 200, n % 150, n % 250);
+        obj.insert("sourceIPAddress".into(), Value::from(ip));
+    }
+    event
+}
+
+fn rate(events: usize, took: Duration) -> f64 {
+    events as f64 / took.as_secs_f64()
+}
+
+fn main() {
+    let passes = passes();
+    let mut loads = Vec::new();
+    let mut rules = None;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let (set, report) = builder().build().unwrap();
+        loads.push(started.elapsed());
+        assert!(report.rejected.is_empty());
+        rules = Some(set);
+    }
+    let rules = rules.unwrap();
+    loads.sort();
+    println!(
+        "load+compile {} rules ({} threads): median {:.0} ms, min {:.0} ms",
+        rules.rules().len(),
+        rayon::current_num_threads(),
+        loads[2].as_secs_f64() * 1e3,
+        loads[0].as_secs_f64() * 1e3
+    );
+
+    let seeds = seed_events();
+    let lines: Vec<String> = (0..DISTINCT)
+        .map(|n| serde_json::to_string(&vary(seeds[n % seeds.len()].clone(), n)).unwrap())
+        .collect();
+    let bytes: usize = lines.iter().map(String::len).sum();
+    let total = DISTINCT * passes;
+    println!(
+        "corpus: {} seed events, {DISTINCT} distinct lines ({:.1} MB), read {passes} times = {total} events",
+        seeds.len(),
+        bytes as f64 / 1e6
+    );
+
+    let started = Instant::now();
+    let mut sink = 0usize;
+    for _ in 0..passes {
+        for line in &lines {
+            let value: Value = serde_json::from_str(line).unwrap();
+            sink += value.is_object() as usize;
+        }
+    }
+    let parse = started.elapsed();
+    println!(
+        "parse only, 1 core: {:.0} events/s ({:.0} MB/s)",
+        rate(total, parse),
+        (bytes * passes) as f64 / parse.as_secs_f64() / 1e6
+    );
+
+    let parsed: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut matches = Matches::default();
+    // The index builds a needle automaton when an event first needs it: the first pass over
+    // the distinct events pays for those builds, which a load time alone does not show.
+    let started = Instant::now();
+    for value in &parsed {
+        rules.evaluate(&Event::new(value), &mut matches);
+    }
+    println!(
+        "first evaluation of the {DISTINCT} distinct events (builds the automata they need): {:.0} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    let started = Instant::now();
+    let mut hits = 0usize;
+    for _ in 0..passes {
+        for value in &parsed {
+            rules.evaluate(&Event::new(value), &mut matches);
+            hits += matches.len();
+        }
+    }
+    let eval = started.elapsed();
+    println!(
+        "evaluate only, 1 core: {:.0} events/s ({hits} detections)",
+        rate(total, eval)
+    );
+    for (label, windows) in [("Windows", true), ("other", false)] {
+        let subset: Vec<&Value> = parsed
+            .iter()
+            .filter(|v| Event::new(v).is_windows() == windows)
+            .collect();
+        let started = Instant::now();
+        for value in &subset {
+            rules.evaluate(&Event::new(value), &mut matches);
+        }
+        println!(
+            "  evaluate {label} events only: {:.0} events/s",
+            rate(subset.len(), started.elapsed())
+        );
+    }
+
+    let started = Instant::now();
+    for value in parsed.iter().take(NAIVE_SAMPLE) {
+        rules.evaluate_naive(&Event::new(value), &mut matches);
+    }
+    println!(
+        "naive evaluator, 1 core: {:.0} events/s",
+        rate(NAIVE_SAMPLE, started.elapsed())
+    );
+
+    let started = Instant::now();
+    for _ in 0..passes {
+        for line in &lines {
+            let value: Value = serde_json::from_str(line).unwrap();
+            rules.evaluate(&Event::new(&value), &mut matches);
+            sink += matches.len();
+        }
+    }
+    let end = started.elapsed();
+    println!("parse + evaluate, 1 core: {:.0} events/s", rate(total, end));
+
+    let threads = rayon::current_num_threads();
+    let started = Instant::now();
+    let found: usize = (0..passes)
+        .into_par_iter()
+        .map_init(Matches::default, |matches, _| {
+            let mut n = 0;
+            for line in &lines {
+                let value: Value = serde_json::from_str(line).unwrap();
+                rules.evaluate(&Event::new(&value), matches);
+                n += matches.len();
+            }
+            n
+        })
+        .sum();
+    let all = started.elapsed();
+    println!(
+        "parse + evaluate, {threads} threads: {:.0} events/s ({:.0} per core, {found} detections)",
+        rate(total, all),
+        rate(total, all) / threads as f64
+    );
+    std::hint::black_box(sink);
+}
+
+/// A builder over the three SigmaHQ rule folders.
+fn builder() -> rampart_sigma::RuleSetBuilder {
+    let mut builder = RuleSet::builder();
+    for folder in ["rules", "rules-emerging-threats", "rules-threat-hunting"] {
+        builder = builder.add_path(data().join("sigma").join(folder));
+    }
+    builder
+}

@@ -1,0 +1,334 @@
+//! The cross-rule index: which rule routes an event can possibly match.
+//!
+//! Routes are first bucketed by the channel and event IDs their log-source guard requires, so a
+//! Sysmon event ID 1 only meets process-creation rules (and routes with no channel constraint).
+//! Inside each bucket, routes with a [witness](crate::witness) are reached through one
+//! Aho-Corasick automaton per field over all the bucket's needles for that field: a route is a
+//! candidate only when one of its needles occurs in the event. Candidates still run their full
+//! guard and detection, so the index can only prune; the differential tests hold it to the naive
+//! evaluator.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rayon::prelude::*;
+
+use crate::compile::Route;
+use crate::event::{Event, FieldPath};
+use crate::matcher::with_text;
+use crate::witness::{self, Needle};
+
+/// Needles of one field (or of keywords) and the routes each needle stands for.
+///
+/// The automaton is built on first use: most groups never meet an event in a given run (a
+/// rule set covers hundreds of channels and event IDs), and building the big needle sets
+/// (thousands of `CommandLine` needles) was most of the load time.
+#[derive(Debug)]
+struct Scan {
+    needles: Vec<String>,
+    automaton: OnceLock<Option<AhoCorasick>>,
+    routes: Vec<Vec<u32>>,
+    /// Whether every needle stands for the same routes: then any one occurrence decides, and a
+    /// plain (prefilter-accelerated) search replaces the overlapping one.
+    uniform: bool,
+}
+
+/// Needle sets up to this size get a DFA: fast to search and still cheap to build.
+const DFA_NEEDLES: usize = 256;
+
+impl Scan {
+    fn new(needles: BTreeMap<String, Vec<u32>>) -> Self {
+        let (needles, routes): (Vec<String>, Vec<Vec<u32>>) = needles.into_iter().unzip();
+        let uniform = routes.windows(2).all(|w| w[0] == w[1]);
+        Scan {
+            needles,
+            automaton: OnceLock::new(),
+            routes,
+            uniform,
+        }
+    }
+
+    /// The needles' automaton, or `None` when it cannot be built (too many states): then
+    /// every route of the scan is a candidate, which the full evaluation sorts out.
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| {
+                let kind = (self.needles.len() <= DFA_NEEDLES).then_some(AhoCorasickKind::DFA);
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(kind)
+                    .build(&self.needles)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    fn scan(&self, text: &str, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
+        let Some(automaton) = self.automaton() else {
+            self.routes
+                .iter()
+                .for_each(|routes| visit_fresh(routes, marks, visit));
+            return;
+        };
+        if self.uniform {
+            if self.routes[0].iter().any(|&r| marks.is_fresh(r)) && automaton.is_match(text) {
+                visit_fresh(&self.routes[0], marks, visit);
+            }
+            return;
+        }
+        for found in automaton.find_overlapping_iter(text) {
+            visit_fresh(&self.routes[found.pattern().as_usize()], marks, visit);
+        }
+    }
+}
+
+/// Visits the routes not yet visited for this event.
+fn visit_fresh(routes: &[u32], marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
+    for &route in routes {
+        if marks.first(route) {
+            visit(route);
+        }
+    }
+}
+
+/// Routes sharing a channel and event ID (or having none).
+#[derive(Debug, Default)]
+struct Group {
+    always: Vec<u32>,
+    fields: Vec<(FieldPath, Scan)>,
+    keywords: Option<Scan>,
+}
+
+impl Group {
+    fn build(routes: &[u32], witnesses: &[Option<Vec<Needle>>]) -> Self {
+        let mut group = Group::default();
+        let mut by_field: BTreeMap<Option<FieldPath>, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
+        for &route in routes {
+            match &witnesses[route as usize] {
+                None => group.always.push(route),
+                Some(needles) => {
+                    for (field, needle) in needles {
+                        let list = by_field
+                            .entry(field.clone())
+                            .or_default()
+                            .entry(needle.to_ascii_lowercase())
+                            .or_default();
+                        if list.last() != Some(&route) {
+                            list.push(route);
+                        }
+                    }
+                }
+            }
+        }
+        for (field, needles) in by_field {
+            let scan = Scan::new(needles);
+            match field {
+                Some(field) => group.fields.push((field, scan)),
+                None => group.keywords = Some(scan),
+            }
+        }
+        group
+    }
+
+    fn candidates(&self, event: &Event<'_>, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
+        self.always.iter().for_each(|&r| visit(r));
+        for (field, scan) in &self.fields {
+            match event.field(field) {
+                Some(serde_json::Value::Array(items)) => {
+                    for item in items {
+                        with_text(item, |t| scan.scan(t, marks, visit));
+                    }
+                }
+                Some(value) => {
+                    with_text(value, |t| scan.scan(t, marks, visit));
+                }
+                None => {}
+            }
+        }
+        if let Some(scan) = &self.keywords {
+            event.any_scalar(&mut |v| {
+                with_text(v, |t| scan.scan(t, marks, visit));
+                false
+            });
+        }
+    }
+}
+
+/// Per-event marks of routes already visited (generation counting: no clearing, no allocation).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Marks {
+    seen: Vec<u32>,
+    generation: u32,
+}
+
+impl Marks {
+    pub(crate) fn reset(&mut self, routes: usize) {
+        if self.seen.len() != routes {
+            self.seen = vec![0; routes];
+            self.generation = 0;
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+    }
+
+    fn is_fresh(&self, route: u32) -> bool {
+        self.seen[route as usize] != self.generation
+    }
+
+    fn first(&mut self, route: u32) -> bool {
+        let slot = &mut self.seen[route as usize];
+        let fresh = *slot != self.generation;
+        *slot = self.generation;
+        fresh
+    }
+}
+
+#[derive(Debug, Default)]
+struct Bucket {
+    by_event_id: HashMap<Box<str>, Group>,
+    any_event_id: Group,
+}
+
+/// Routes bucketed by channel and event ID, with per-field needle automata.
+#[derive(Debug)]
+pub(crate) struct Index {
+    /// Global route number → (rule, route of the rule).
+    routes: Vec<(u32, u32)>,
+    by_channel: HashMap<Box<str>, Bucket>,
+    /// Routes with no channel constraint that also accept Windows events.
+    unrouted: Group,
+    /// Routes whose guard excludes Windows events (`absent: [Event.System]`).
+    not_windows: Group,
+    channel: FieldPath,
+    event_id: FieldPath,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index {
+            routes: Vec::new(),
+            by_channel: HashMap::new(),
+            unrouted: Group::default(),
+            not_windows: Group::default(),
+            channel: FieldPath::new("Channel"),
+            event_id: FieldPath::new("EventID"),
+        }
+    }
+}
+
+/// Route numbers of one channel: per event ID, and for any event ID.
+type RouteLists = (BTreeMap<String, Vec<u32>>, Vec<u32>);
+
+/// Longest channel name the index folds on the stack; longer ones fall back to allocating.
+const MAX_CHANNEL: usize = 160;
+
+impl Index {
+    pub(crate) fn build(rules: &[Vec<Route>]) -> Self {
+        let mut index = Index::default();
+        let mut unrouted = Vec::new();
+        let mut not_windows = Vec::new();
+        let mut buckets: HashMap<String, RouteLists> = HashMap::new();
+        let mut witnesses = Vec::new();
+        for (rule, routes) in rules.iter().enumerate() {
+            for (r, route) in routes.iter().enumerate() {
+                let id = index.routes.len() as u32;
+                index.routes.push((rule as u32, r as u32));
+                witnesses.push(witness::of_route(route));
+                let Some(channels) = &route.guard.channels else {
+                    if route.guard.excludes_windows() {
+                        not_windows.push(id);
+                    } else {
+                        unrouted.push(id);
+                    }
+                    continue;
+                };
+                for channel in channels {
+                    let (by_id, any) = buckets.entry(channel.clone()).or_default();
+                    match &route.guard.event_ids {
+                        None => any.push(id),
+                        Some(ids) => ids
+                            .iter()
+                            .for_each(|e| by_id.entry(e.clone()).or_default().push(id)),
+                    }
+                }
+            }
+        }
+        // Building the automata is most of the work: one task per group.
+        let (general, others) = rayon::join(
+            || {
+                (
+                    Group::build(&unrouted, &witnesses),
+                    Group::build(&not_windows, &witnesses),
+                )
+            },
+            || {
+                buckets
+                    .into_par_iter()
+                    .map(|(channel, (by_id, any))| {
+                        let by_event_id = by_id
+                            .into_par_iter()
+                            .map(|(id, routes)| (id.into(), Group::build(&routes, &witnesses)))
+                            .collect();
+                        let bucket = Bucket {
+                            by_event_id,
+                            any_event_id: Group::build(&any, &witnesses),
+                        };
+                        (channel.into(), bucket)
+                    })
+                    .collect()
+            },
+        );
+        (index.unrouted, index.not_windows) = general;
+        index.by_channel = others;
+        index
+    }
+
+    /// Number of routes (the size of [`Marks`]).
+    pub(crate) fn route_count(&self) -> usize {
+        self.routes.len()
+    }
+
+    /// Calls `visit(rule, route)` for every candidate route of `event`.
+    pub(crate) fn candidates(
+        &self,
+        event: &Event<'_>,
+        marks: &mut Marks,
+        visit: &mut dyn FnMut(usize, usize),
+    ) {
+        let mut each = |id: u32| {
+            let (rule, route) = self.routes[id as usize];
+            visit(rule as usize, route as usize);
+        };
+        self.unrouted.candidates(event, marks, &mut each);
+        if !event.is_windows() {
+            self.not_windows.candidates(event, marks, &mut each);
+        }
+        let Some(channel) = event.field(&self.channel).and_then(|v| v.as_str()) else {
+            return;
+        };
+        let mut folded = [0u8; MAX_CHANNEL];
+        let bucket = if channel.len() <= MAX_CHANNEL {
+            folded[..channel.len()].copy_from_slice(channel.as_bytes());
+            folded[..channel.len()].make_ascii_lowercase();
+            std::str::from_utf8(&folded[..channel.len()])
+                .ok()
+                .and_then(|c| self.by_channel.get(c))
+        } else {
+            self.by_channel.get(channel.to_ascii_lowercase().as_str())
+        };
+        let Some(bucket) = bucket else { return };
+        bucket.any_event_id.candidates(event, marks, &mut each);
+        if let Some(id) = event.field(&self.event_id) {
+            with_text(id, |id| {
+                if let Some(group) = bucket.by_event_id.get(id) {
+                    group.candidates(event, marks, &mut each);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Sigma rules compiled into fast matchers.
+//!
+//! The crate turns Sigma YAML (detection rules, correlation rules and global filters of the
+//! Sigma specification v2.1) into a [`RuleSet`]: every rule is parsed, its log source resolved
+//! through a [`LogSourceMapping`] (a data file, replaceable by the user) and its detection compiled
+//! into matchers once. Events are JSON documents wrapped in an [`Event`]; [`RuleSet::evaluate`]
+//! finds the matching rules through a cross-rule index, and [`RuleSet::evaluate_naive`] does the
+//! same by trying every rule, as a reference for differential tests. A [`CorrelationEngine`] turns
+//! a stream of rule matches into correlation detections.
+//!
+//! ```
+//! use rampart_sigma::{Event, Matches, RuleSet};
+//!
+//! let rule = r#"
+//! title: Whoami
+//! id: 4b6f8e5c-0a3f-4f52-9f53-7f4e0f1a2b3c
+//! logsource: {product: windows, category: process_creation}
+//! detection:
+//!     selection: {Image|endswith: '\whoami.exe'}
+//!     condition: selection
+//! level: low
+//! "#;
+//! let (rules, report) = RuleSet::builder().add_str("whoami.yml", rule).build().unwrap();
+//! assert!(report.rejected.is_empty());
+//! let json = serde_json::json!({"Event": {"System": {"Channel": "Microsoft-Windows-Sysmon/Operational",
+//!     "EventID": 1}, "EventData": {"Image": "C:\\Windows\\System32\\WHOAMI.EXE"}}});
+//! let mut matches = Matches::default();
+//! rules.evaluate(&Event::new(&json), &mut matches);
+//! assert_eq!(matches.len(), 1);
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod compile;
+mod condition;
+mod correlation;
+mod detection;
+mod error;
+mod event;
+mod index;
+mod level;
+mod load;
+mod mapping;
+mod matcher;
+mod modifier;
+mod parse;
+mod pattern;
+mod rule;
+mod ruleset;
+mod transform;
+mod witness;
+
+pub use correlation::{CorrelationDetection, CorrelationEngine};
+pub use error::{LoadError, MappingError, RuleError};
+pub use event::Event;
+pub use level::Level;
+pub use load::{LoadReport, LoadWarning, Rejection};
+pub use mapping::LogSourceMapping;
+pub use rule::{CorrelationKind, LogSource, RuleKind, RuleMeta, RuleRef, Status};
+pub use ruleset::{Matches, RuleSet, RuleSetBuilder};

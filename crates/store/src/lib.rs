@@ -1,0 +1,77 @@
+//! Persistence for Rampart: the incident record over SQLite (default, one file in the data
+//! directory, WAL) or PostgreSQL (`RAMPART_DATABASE_URL`), with the same SQL text for both, and
+//! evidence files content-addressed beside it.
+//!
+//! Everything is written through one operation, the append ([`Store::open_incident`],
+//! [`Store::append`], [`Store::put_evidence`]): in one transaction it reads both chain heads,
+//! seals the entry the caller decided (with `rampart-core`), inserts it and updates the incident's
+//! projection. The log is read back per incident ([`Store::log_of`]), in global order in batches
+//! ([`Store::entries_in_global_order`]) and verified against the stored heads
+//! ([`Store::verify_log`], [`Store::verify_incident`]). `docs/storage.md` explains the schema, the
+//! locking and the durability guarantees.
+
+#![forbid(unsafe_code)]
+
+mod append;
+pub mod config;
+mod db;
+pub mod error;
+mod evidence;
+mod files;
+mod incidents;
+mod log;
+mod rows;
+
+use std::path::Path;
+
+pub use append::Appended;
+pub use config::{Database, StoreConfig};
+pub use error::{ErrorClass, StoreError};
+pub use evidence::EvidenceRecord;
+pub use files::StoredFile;
+pub use incidents::{IncidentFilter, IncidentRef};
+pub use log::{DEFAULT_BATCH, GlobalEntries, Verification};
+
+use db::Db;
+use files::EvidenceFiles;
+
+/// The incident record and its evidence files.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Db,
+    files: EvidenceFiles,
+    config: StoreConfig,
+}
+
+impl Store {
+    /// Opens the store `config` names, creating the data directory and the database if missing
+    /// and bringing the schema up to date. A database written by a newer version, a damaged
+    /// database file or an unreachable server is refused with a precise error.
+    pub async fn open(config: &StoreConfig) -> Result<Store, StoreError> {
+        create_data_dir(config.data_dir())?;
+        let db = Db::open(config).await?;
+        Ok(Store {
+            db,
+            files: EvidenceFiles::new(config.data_dir()),
+            config: config.clone(),
+        })
+    }
+
+    /// How this store was opened.
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    /// Closes the database connections, waiting for those in use.
+    pub async fn close(self) {
+        self.db.close().await;
+    }
+}
+
+fn create_data_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::create_dir_all(dir).map_err(|source| StoreError::File {
+        action: "create the data directory",
+        path: dir.to_owned(),
+        source,
+    })
+}

@@ -1,0 +1,167 @@
+//! The append: opening, changing, refusing, and concurrent writers.
+
+use rampart_core::incident::{Command, State};
+use rampart_core::{ChainHead, IncidentId, IncidentKey, LogVerifier};
+use rampart_store::{ErrorClass, StoreError};
+
+use crate::support::{self, TestStore, conformance, open, open_with};
+
+conformance! {
+    async fn opening_an_incident_is_its_first_entry(t: TestStore) {
+        let opened = open(&t.store, "Phishing at reception").await;
+        assert_eq!(opened.entry.seq, 1);
+        assert_eq!(opened.entry.global_seq, 1);
+        assert_eq!(opened.entry.kind, "incident.opened");
+        assert_eq!(opened.incident.key().to_string(), "INC-2026-0001");
+        let key: IncidentKey = "INC-2026-0001".parse().unwrap();
+        assert_eq!(t.store.incident(key).await.unwrap(), opened.incident);
+        assert_eq!(t.store.incident(opened.incident.id()).await.unwrap(), opened.incident);
+        assert_eq!(t.store.log_of(opened.incident.id()).await.unwrap(), vec![opened.entry.clone()]);
+        assert_eq!(t.store.global_head().await.unwrap(), opened.entry.global_head());
+    }
+
+    async fn keys_are_numbered_per_year(t: TestStore) {
+        let mut keys = Vec::new();
+        for year in [2026, 2026, 2027, 2026] {
+            keys.push(open_with(&t.store, year, "x", |_| {}).await.incident.key().to_string());
+        }
+        assert_eq!(keys, ["INC-2026-0001", "INC-2026-0002", "INC-2027-0001", "INC-2026-0003"]);
+    }
+
+    async fn every_change_is_an_entry_on_both_chains(t: TestStore) {
+        let a = open(&t.store, "Laptop stolen").await.incident;
+        let b = open(&t.store, "Ransomware on file server").await.incident;
+        support::note(&t.store, &a, "Owner called the helpdesk").await;
+        let triaged = support::change(
+            &t.store,
+            &b,
+            Command::Transition { to: State::Triage, at: None, reason: None },
+            "",
+        )
+        .await;
+        let last = support::note(&t.store, &a, "Device wiped remotely").await;
+
+        assert_eq!(triaged.incident.state(), State::Triage);
+        assert_eq!(t.store.incident(b.id()).await.unwrap().state(), State::Triage);
+        assert_eq!(last.entry.seq, 3);
+        assert_eq!(last.entry.global_seq, 5);
+        let summary = t.store.verify_log().await.unwrap().unwrap();
+        assert_eq!((summary.entries, summary.incidents), (5, 2));
+        assert_eq!(summary.global_head, last.entry.global_head());
+        assert_eq!(t.store.verify_incident(a.id()).await.unwrap().unwrap().entries, 3);
+        assert_eq!(t.store.verify_incident(b.id()).await.unwrap().unwrap().entries, 2);
+    }
+
+    async fn a_refused_change_leaves_the_store_unchanged(t: TestStore) {
+        let opened = open(&t.store, "Suspicious login").await;
+        let head = t.store.global_head().await.unwrap();
+        let types = support::types();
+        let ctx = support::context(&types);
+        let err = t
+            .store
+            .append(opened.incident.id(), |current| {
+                current.decide(
+                    &ctx,
+                    Command::Transition { to: State::Closed, at: None, reason: None },
+                    String::new(),
+                )
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.class(), ErrorClass::BadInput);
+        assert!(err.to_string().contains("allowed from reported: triage"), "{err}");
+        assert_eq!(t.store.global_head().await.unwrap(), head);
+        assert_eq!(t.store.incident(opened.incident.id()).await.unwrap(), opened.incident);
+        assert_eq!(t.store.log_of(opened.incident.id()).await.unwrap().len(), 1);
+    }
+
+    async fn a_draft_for_another_incident_is_refused(t: TestStore) {
+        let a = open(&t.store, "A").await.incident;
+        let b = open(&t.store, "B").await.incident;
+        let types = support::types();
+        let ctx = support::context(&types);
+        let err = t
+            .store
+            .append(a.id(), |_| b.decide(&ctx, Command::Note, "misfiled".to_owned()))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotApplicable(_)), "{err:?}");
+        assert_eq!(t.store.global_head().await.unwrap().seq, 2);
+        assert_eq!(t.store.log_of(b.id()).await.unwrap().len(), 1);
+    }
+
+    async fn an_unknown_incident_is_not_found(t: TestStore) {
+        open(&t.store, "Only one").await;
+        let err = t.store.incident("INC-2026-0002".parse::<IncidentKey>().unwrap()).await.unwrap_err();
+        assert_eq!(err.class(), ErrorClass::NotFound);
+        assert!(err.to_string().contains("INC-2026-0002"), "{err}");
+        let types = support::types();
+        let ctx = support::context(&types);
+        let stranger = IncidentId::generate();
+        let err = t
+            .store
+            .append(stranger, |current| current.decide(&ctx, Command::Note, "hello".to_owned()))
+            .await
+            .unwrap_err();
+        assert_eq!(err.class(), ErrorClass::NotFound);
+        assert_eq!(t.store.global_head().await.unwrap().seq, 1);
+    }
+
+    async fn an_incident_id_used_twice_is_a_conflict(t: TestStore) {
+        let first = open(&t.store, "First").await.incident;
+        let types = support::types();
+        let ctx = support::context(&types);
+        let err = t
+            .store
+            .open_incident(2026, |key| {
+                let mut cmd = support::opening(key, "Second");
+                cmd.id = first.id();
+                rampart_core::Incident::open(&ctx, cmd, String::new())
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.class(), ErrorClass::Conflict, "{err}");
+        // The key number is not used up by the refused opening.
+        assert_eq!(open(&t.store, "Third").await.incident.key().to_string(), "INC-2026-0002");
+    }
+
+    async fn concurrent_appends_keep_both_chains_intact(t: TestStore) {
+        let mut incidents = Vec::new();
+        for i in 0..4 {
+            incidents.push(open(&t.store, &format!("Incident {i}")).await.incident);
+        }
+        let mut writers = Vec::new();
+        for w in 0..8 {
+            let store = t.store.clone();
+            let incident = incidents[w % incidents.len()].clone();
+            writers.push(tokio::spawn(async move {
+                for n in 0..15 {
+                    support::note(&store, &incident, &format!("writer {w} note {n}")).await;
+                }
+            }));
+        }
+        for writer in writers {
+            writer.await.unwrap();
+        }
+        let summary = t.store.verify_log().await.unwrap().unwrap();
+        assert_eq!(summary.entries, 4 + 8 * 15);
+        for incident in &incidents {
+            let log = t.store.log_of(incident.id()).await.unwrap();
+            assert_eq!(log.len(), 1 + 2 * 15);
+            let mut verifier = LogVerifier::for_incident(incident.id());
+            log.iter().for_each(|e| verifier.push(e).unwrap());
+            assert_eq!(t.store.incident(incident.id()).await.unwrap().head(), log.last().unwrap().incident_head());
+        }
+    }
+
+    async fn the_record_survives_a_restart(t: TestStore) {
+        let opened = open(&t.store, "Before restart").await;
+        let t = t.reopen().await;
+        assert_eq!(t.store.incident(opened.incident.id()).await.unwrap(), opened.incident);
+        let next = support::note(&t.store, &opened.incident, "after restart").await;
+        assert_eq!(next.entry.prev_hash, opened.entry.hash);
+        assert_eq!(next.entry.global_prev_hash, opened.entry.global_hash);
+        assert_ne!(t.store.global_head().await.unwrap(), ChainHead::GENESIS);
+        assert!(t.store.verify_log().await.unwrap().is_ok());
+    }
+}

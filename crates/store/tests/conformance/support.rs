@@ -1,0 +1,281 @@
+//! Backends for the conformance suite, and incidents to put in them.
+//!
+//! Every test runs against a fresh SQLite store in a temporary directory, and against a fresh
+//! PostgreSQL database (created on the server `RAMPART_TEST_DATABASE_URL` names) when that variable
+//! is set. With `RAMPART_REQUIRE_POSTGRES=1` a missing or unreachable server fails the test.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+use rampart_core::incident::{Command, IncidentType, TypeCatalog};
+use rampart_core::{Context, Incident, IncidentKey, OpenIncident, ZonedTime};
+use rampart_store::{Appended, Database, Store, StoreConfig};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use tempfile::TempDir;
+
+/// The variable naming a PostgreSQL server for the conformance run.
+pub const DATABASE_URL_ENV: &str = "RAMPART_TEST_DATABASE_URL";
+/// The variable that makes a missing PostgreSQL server a failure.
+pub const REQUIRE_ENV: &str = "RAMPART_REQUIRE_POSTGRES";
+
+/// The actor of test changes.
+pub const ACTOR: &str = "analyst@example.org";
+
+/// A store under test and the directory that holds its data.
+pub struct TestStore {
+    /// The open store.
+    pub store: Store,
+    /// How it was opened (to reopen it).
+    pub config: StoreConfig,
+    /// The data directory, removed when the test ends.
+    pub dir: TempDir,
+}
+
+impl TestStore {
+    /// Closes and reopens the store (a restart of the process).
+    pub async fn reopen(self) -> TestStore {
+        self.store.close().await;
+        let store = Store::open(&self.config).await.expect("reopen the store");
+        TestStore { store, ..self }
+    }
+}
+
+/// A fresh SQLite store.
+pub async fn sqlite() -> TestStore {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let config = StoreConfig::sqlite(dir.path().join("data"));
+    let store = Store::open(&config).await.expect("open a SQLite store");
+    TestStore { store, config, dir }
+}
+
+/// A fresh PostgreSQL store, or `None` when no server is configured and none is required.
+pub async fn postgres() -> Option<TestStore> {
+    let (dir, config) = postgres_config().await?;
+    let store = Store::open(&config).await.expect("open a PostgreSQL store");
+    Some(TestStore { store, config, dir })
+}
+
+/// A fresh database's configuration, or `None` (skip) when no server is configured and none is
+/// required.
+pub async fn postgres_config() -> Option<(TempDir, StoreConfig)> {
+    let url = match std::env::var(DATABASE_URL_ENV) {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            assert!(
+                std::env::var(REQUIRE_ENV).as_deref() != Ok("1"),
+                "{REQUIRE_ENV}=1 but {DATABASE_URL_ENV} is not set: the PostgreSQL conformance run cannot be skipped"
+            );
+            eprintln!("PostgreSQL part skipped: {DATABASE_URL_ENV} is not set");
+            return None;
+        }
+    };
+    let name = format!("rampart_test_{}", uuid::Uuid::now_v7().simple());
+    if let Err(e) = create_database(&url, &name).await {
+        panic!(
+            "PostgreSQL at {DATABASE_URL_ENV} is unreachable or refuses to create a test database: {e}"
+        );
+    }
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let config = StoreConfig::postgres(dir.path().join("data"), with_database(&url, &name))
+        .expect("PostgreSQL configuration");
+    Some((dir, config))
+}
+
+async fn create_database(url: &str, name: &str) -> Result<(), sqlx::Error> {
+    let mut admin = PgConnection::connect(url).await?;
+    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await?;
+    admin.close().await
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let authority_start = url.find("://").map_or(0, |i| i + 3);
+    let (base, query) = match url.find('?') {
+        Some(q) => (&url[..q], &url[q..]),
+        None => (url, ""),
+    };
+    let base = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    format!("{base}/{name}{query}")
+}
+
+/// The decision context for test changes, at `now`.
+pub fn context(types: &TypeCatalog) -> Context<'_> {
+    Context {
+        actor: ACTOR,
+        now: ZonedTime::utc(Timestamp::now()),
+        types,
+    }
+}
+
+/// The built-in incident types.
+pub fn types() -> TypeCatalog {
+    TypeCatalog::with_custom::<&str>(&[]).expect("built-in types")
+}
+
+/// Opens an incident titled `title` (an unauthorized access, nothing else stated).
+pub async fn open(store: &Store, title: &str) -> Appended {
+    open_with(store, 2026, title, |_| {}).await
+}
+
+/// Opens an incident with a key of `year`, titled `title`, as `edit` adjusts the command.
+pub async fn open_with(
+    store: &Store,
+    year: u16,
+    title: &str,
+    edit: impl FnOnce(&mut OpenIncident) + Send,
+) -> Appended {
+    let types = types();
+    let ctx = context(&types);
+    store
+        .open_incident(year, |key| {
+            let mut cmd = opening(key, title);
+            edit(&mut cmd);
+            Incident::open(&ctx, cmd, String::new())
+        })
+        .await
+        .expect("open an incident")
+}
+
+/// The command that opens a plain incident.
+pub fn opening(key: IncidentKey, title: &str) -> OpenIncident {
+    OpenIncident {
+        id: rampart_core::IncidentId::generate(),
+        key,
+        title: title.to_owned(),
+        summary: String::new(),
+        incident_type: IncidentType::UnauthorizedAccess,
+        impact: None,
+        severity_override: None,
+        amazon_information: false,
+        personal_data: false,
+        drill: false,
+        occurred: None,
+        detected: None,
+        reported: None,
+    }
+}
+
+/// Appends the change `cmd` with free text `text` to the incident.
+pub async fn change(store: &Store, incident: &Incident, cmd: Command, text: &str) -> Appended {
+    let types = types();
+    let ctx = context(&types);
+    store
+        .append(incident.id(), |current| {
+            current.decide(&ctx, cmd, text.to_owned())
+        })
+        .await
+        .expect("append a change")
+}
+
+/// Appends a note with `text` to the incident.
+pub async fn note(store: &Store, incident: &Incident, text: &str) -> Appended {
+    change(store, incident, Command::Note, text).await
+}
+
+/// Whether `dir` holds no leftover temporary files of the evidence store.
+pub fn no_temp_files(data_dir: &Path) -> bool {
+    let incoming = data_dir.join("evidence").join("incoming");
+    match std::fs::read_dir(&incoming) {
+        Ok(entries) => entries.count() == 0,
+        Err(_) => true,
+    }
+}
+
+/// Declares one test per backend for each `async fn name(t: TestStore) { … }`:
+/// `name::sqlite` and `name::postgres`.
+macro_rules! conformance {
+    ($(
+        $(#[$meta:meta])*
+        async fn $name:ident($t:ident: $ty:ty) $body:block
+    )*) => {$(
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($t: $ty) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run($crate::support::sqlite().await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(t) = $crate::support::postgres().await {
+                    run(t).await;
+                }
+            }
+        }
+    )*};
+}
+pub(crate) use conformance;
+
+/// Runs `sql` on the store's database behind its back, as an intruder with database access would.
+pub async fn tamper(t: &TestStore, sql: &'static str) {
+    match t.config.database() {
+        Database::Sqlite => {
+            let path = t.config.sqlite_path().expect("SQLite path");
+            let mut conn =
+                SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(path))
+                    .await
+                    .expect("connect to SQLite");
+            for guard in APPEND_ONLY_GUARDS {
+                sqlx::query(AssertSqlSafe(format!("DROP TRIGGER IF EXISTS {guard}")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("drop guard");
+            }
+            sqlx::query(sql).execute(&mut conn).await.expect("tamper");
+            conn.close().await.expect("close");
+        }
+        Database::Postgres { url } => {
+            let mut conn = PgConnection::connect(url)
+                .await
+                .expect("connect to PostgreSQL");
+            for guard in APPEND_ONLY_GUARDS {
+                sqlx::query(AssertSqlSafe(format!(
+                    "DROP TRIGGER IF EXISTS {guard} ON log_entries"
+                )))
+                .execute(&mut conn)
+                .await
+                .expect("drop guard");
+            }
+            sqlx::query(sql).execute(&mut conn).await.expect("tamper");
+            conn.close().await.expect("close");
+        }
+    }
+}
+
+/// The triggers that make the database refuse changes to log entries; a tamperer who owns the
+/// database drops them first, as [`tamper`] does.
+pub const APPEND_ONLY_GUARDS: [&str; 2] = [
+    "log_entries_are_append_only_update",
+    "log_entries_are_append_only_delete",
+];
+
+/// Runs `sql` directly on the database with its guards in place, returning the database's answer.
+pub async fn try_raw(t: &TestStore, sql: &'static str) -> Result<(), sqlx::Error> {
+    match t.config.database() {
+        Database::Sqlite => {
+            let path = t.config.sqlite_path().expect("SQLite path");
+            let mut conn =
+                SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(path))
+                    .await
+                    .expect("connect to SQLite");
+            sqlx::query(sql).execute(&mut conn).await.map(drop)
+        }
+        Database::Postgres { url } => {
+            let mut conn = PgConnection::connect(url)
+                .await
+                .expect("connect to PostgreSQL");
+            sqlx::query(sql).execute(&mut conn).await.map(drop)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Verification through the store finds rows changed, deleted or inserted behind its back and
+//! names the first bad entry.
+
+use rampart_core::BreakKind;
+
+use crate::support::{self, TestStore, conformance, open};
+
+/// Three incidents with two notes each: global entries 1–9.
+async fn history(t: &TestStore) {
+    for title in ["A", "B", "C"] {
+        let incident = open(&t.store, title).await.incident;
+        support::note(&t.store, &incident, "first note").await;
+        support::note(&t.store, &incident, "second note").await;
+    }
+    assert!(t.store.verify_log().await.unwrap().is_ok());
+}
+
+conformance! {
+    async fn the_database_refuses_to_rewrite_history(t: TestStore) {
+        history(&t).await;
+        for sql in [
+            "UPDATE log_entries SET text = 'nothing happened' WHERE global_seq = 5",
+            "DELETE FROM log_entries WHERE global_seq = 9",
+        ] {
+            let refused = support::try_raw(&t, sql).await.unwrap_err();
+            assert!(refused.to_string().contains("append-only"), "{sql}: {refused}");
+        }
+        assert!(t.store.verify_log().await.unwrap().is_ok());
+    }
+
+    async fn an_edited_entry_is_named(t: TestStore) {
+        history(&t).await;
+        support::tamper(&t, "UPDATE log_entries SET text = 'nothing happened' WHERE global_seq = 5").await;
+        let bad = t.store.verify_log().await.unwrap().unwrap_err();
+        assert_eq!(bad.entry.map(|e| e.global_seq), Some(5));
+        assert!(matches!(*bad.kind, BreakKind::ContentHash { .. }), "{bad}");
+    }
+
+    async fn a_deleted_entry_is_named_by_the_next_one(t: TestStore) {
+        history(&t).await;
+        support::tamper(&t, "DELETE FROM log_entries WHERE global_seq = 4").await;
+        let bad = t.store.verify_log().await.unwrap().unwrap_err();
+        assert_eq!(bad.entry.map(|e| e.global_seq), Some(5));
+    }
+
+    async fn deleting_the_newest_entry_is_detected(t: TestStore) {
+        history(&t).await;
+        support::tamper(&t, "DELETE FROM log_entries WHERE global_seq = 9").await;
+        let bad = t.store.verify_log().await.unwrap().unwrap_err();
+        assert!(matches!(*bad.kind, BreakKind::Truncated { .. }), "{bad}");
+        let incident = t.store.incidents(&Default::default()).await.unwrap().pop().unwrap();
+        let bad = t.store.verify_incident(incident.id()).await.unwrap().unwrap_err();
+        assert!(matches!(*bad.kind, BreakKind::Truncated { .. }), "{bad}");
+    }
+
+    async fn a_reordered_entry_is_named(t: TestStore) {
+        history(&t).await;
+        support::tamper(&t, "UPDATE log_entries SET global_seq = 100 WHERE global_seq = 2").await;
+        support::tamper(&t, "UPDATE log_entries SET global_seq = 2 WHERE global_seq = 3").await;
+        support::tamper(&t, "UPDATE log_entries SET global_seq = 3 WHERE global_seq = 100").await;
+        let bad = t.store.verify_log().await.unwrap().unwrap_err();
+        assert_eq!(bad.entry.map(|e| e.global_seq), Some(2));
+    }
+
+    async fn an_undecodable_row_is_an_integrity_failure(t: TestStore) {
+        history(&t).await;
+        support::tamper(&t, "UPDATE log_entries SET payload = '{not json' WHERE global_seq = 6").await;
+        let err = t.store.verify_log().await.unwrap_err();
+        assert_eq!(err.class(), rampart_store::ErrorClass::Integrity);
+        assert!(err.to_string().contains("log entry 6"), "{err}");
+    }
+}

@@ -1,0 +1,22 @@
+//! Any bytes as a CloudTrail document: events and skipped records, never a panic, and every
+//! skipped record says where.
+#![no_main]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use libfuzzer_sys::fuzz_target;
+use rampart_ingest::read_cloudtrail;
+
+fuzz_target!(|data: &[u8]| {
+    let source: Arc<Path> = Arc::from(Path::new("fuzz.json"));
+    let mut events = 0u64;
+    read_cloudtrail(data, &source, &mut |record| match record {
+        Ok(event) => {
+            events += 1;
+            assert_eq!(event.record, events);
+            assert!(event.fields.is_object());
+        }
+        Err(skipped) => assert!(!skipped.detail.is_empty()),
+    });
+});
