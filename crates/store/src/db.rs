@@ -119,13 +119,17 @@ impl Db {
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .foreign_keys(true);
                 let opening = |e| sqlite_error(&place, "opening the database", e);
+                // A pooled connection to a local file does not go stale: no ping before each
+                // use, which would cost a round trip to the driver's worker thread per append.
                 let writer = SqlitePoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .connect_with(options.clone())
                     .await
                     .map_err(opening)?;
                 let reader = SqlitePoolOptions::new()
                     .max_connections(SQLITE_READERS)
+                    .test_before_acquire(false)
                     .connect_with(options)
                     .await
                     .map_err(opening)?;
