@@ -2,7 +2,9 @@
 //!
 //! - [`id`]: [`IncidentId`] (UUIDv7) and [`IncidentKey`] (`INC-2026-0042`).
 //! - [`incident`]: the [`Incident`] projection, its type, severity matrix, lifecycle, record of
-//!   details, evidence and roles; [`Command`]s decided into log entries, [`Action`]s applied from
+//!   details, evidence and roles; the facts notification clocks start from and how each clock
+//!   ended ([`incident::ClockFacts`], [`incident::ClockOutcome`]; the deadlines themselves are
+//!   derived by `rampart-clock`); [`Command`]s decided into log entries, [`Action`]s applied from
 //!   them.
 //! - [`log`]: [`LogEntry`], [`EntryDraft`], [`seal`], the canonical encoding, both hash chains and
 //!   their verification ([`verify_log`], [`LogVerifier`]).

@@ -31,7 +31,7 @@ struct Cli {
 enum Command {
     /// Create the data directory, the database and rampart.toml.
     Init(cli::init::Args),
-    /// Serve the HTTP endpoints (health and version in this release).
+    /// Serve the web interface and the REST API over HTTP.
     Serve(cli::serve::Args),
     /// Open, read and change incidents.
     Incident(cli::incident::Args),
@@ -45,6 +45,18 @@ enum Command {
     Hunt(cli::hunt::Args),
     /// Show, validate and describe the incident response plan.
     Plan(cli::plan::Args),
+    /// List and work an incident's playbook tasks.
+    Task(cli::task::Args),
+    /// List, acknowledge and escalate pages to the team.
+    Page(cli::page::Args),
+    /// Record and list training completions; list what is overdue.
+    Training(cli::training::Args),
+    /// List notification clocks by time left; end a clock as met or missed.
+    Clocks(cli::clocks::Args),
+    /// List, show and retry outgoing messages; deliver what is due.
+    Outbox(cli::outbox::Args),
+    /// Check the SMTP relay or a webhook endpoint with a test message.
+    Notify(cli::notify::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +71,12 @@ fn main() -> ExitCode {
         Command::Export(args) => cli::export::run(globals, args),
         Command::Hunt(args) => cli::hunt::run(args),
         Command::Plan(args) => cli::plan::run(globals, args),
+        Command::Task(args) => cli::task::run(globals, args),
+        Command::Page(args) => cli::page::run(globals, args),
+        Command::Training(args) => cli::training::run(globals, args),
+        Command::Clocks(args) => cli::clocks::run(globals, args),
+        Command::Outbox(args) => cli::outbox::run(globals, args),
+        Command::Notify(args) => cli::notify::run(globals, args),
     };
     cli::exit::report(result)
 }

@@ -14,18 +14,38 @@ use rampart_sigma::{Event, Matches, RuleSet};
 use rayon::prelude::*;
 use serde_json::Value;
 
-/// Distinct event lines in the corpus; the corpus is read `passes()` times (32 by default:
-/// 1,048,576 events; `RAMPART_BENCH_PASSES` overrides it for profiling runs).
-const DISTINCT: usize = 32_768;
+/// The allocator `rampart` itself uses, so the figures are those of the product.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Distinct event lines in the corpus (32,768 by default; `RAMPART_BENCH_DISTINCT` overrides it
+/// for runs under callgrind); the corpus is read `passes()` times.
+fn distinct() -> usize {
+    std::env::var("RAMPART_BENCH_DISTINCT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(32_768)
+}
 
 /// Events given to the (slow) naive evaluator.
 const NAIVE_SAMPLE: usize = 512;
 
+/// Reads of the corpus (32 by default: 1,048,576 events; `RAMPART_BENCH_PASSES` overrides it).
 fn passes() -> usize {
     std::env::var("RAMPART_BENCH_PASSES")
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(32)
+}
+
+/// How many times the rules are loaded (5 by default; `RAMPART_BENCH_LOADS` overrides it).
+fn load_runs() -> usize {
+    std::env::var("RAMPART_BENCH_LOADS")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(5)
 }
 
 fn data() -> PathBuf {
@@ -87,7 +107,7 @@ fn main() {
     let passes = passes();
     let mut loads = Vec::new();
     let mut rules = None;
-    for _ in 0..5 {
+    for _ in 0..load_runs() {
         let started = Instant::now();
         let (set, report) = builder().build().unwrap();
         loads.push(started.elapsed());
@@ -100,18 +120,19 @@ fn main() {
         "load+compile {} rules ({} threads): median {:.0} ms, min {:.0} ms",
         rules.rules().len(),
         rayon::current_num_threads(),
-        loads[2].as_secs_f64() * 1e3,
+        loads[loads.len() / 2].as_secs_f64() * 1e3,
         loads[0].as_secs_f64() * 1e3
     );
 
     let seeds = seed_events();
-    let lines: Vec<String> = (0..DISTINCT)
+    let distinct = distinct();
+    let lines: Vec<String> = (0..distinct)
         .map(|n| serde_json::to_string(&vary(seeds[n % seeds.len()].clone(), n)).unwrap())
         .collect();
     let bytes: usize = lines.iter().map(String::len).sum();
-    let total = DISTINCT * passes;
+    let total = distinct * passes;
     println!(
-        "corpus: {} seed events, {DISTINCT} distinct lines ({:.1} MB), read {passes} times = {total} events",
+        "corpus: {} seed events, {distinct} distinct lines ({:.1} MB), read {passes} times = {total} events",
         seeds.len(),
         bytes as f64 / 1e6
     );
@@ -143,7 +164,7 @@ fn main() {
         rules.evaluate(&Event::new(value), &mut matches);
     }
     println!(
-        "first evaluation of the {DISTINCT} distinct events (builds the automata they need): {:.0} ms",
+        "first evaluation of the {distinct} distinct events (builds the automata they need): {:.0} ms",
         started.elapsed().as_secs_f64() * 1e3
     );
     let started = Instant::now();

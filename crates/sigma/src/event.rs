@@ -29,6 +29,11 @@ impl FieldPath {
     pub(crate) fn name(&self) -> &str {
         &self.name
     }
+
+    /// Whether the name has no dot: [`Event::field`] then reads one key of the object it looks in.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.parts.len() < 2
+    }
 }
 
 /// One event to match, borrowed from its JSON document.
@@ -99,6 +104,19 @@ impl<'a> Event<'a> {
             }
         }
         lookup_path(self.root, path).map(text_of)
+    }
+
+    /// The top-level fields of an event not of the Windows shape, each with the value
+    /// [`Event::field`] gives for its name; `None` for Windows events and non-objects.
+    pub(crate) fn top_level(&self) -> Option<impl Iterator<Item = (&'a str, &'a Value)> + use<'a>> {
+        if self.system.is_some() {
+            return None;
+        }
+        let map = self.root.as_object()?;
+        Some(
+            map.iter()
+                .map(|(key, value)| (key.as_str(), text_of(value))),
+        )
     }
 
     /// An `EventData` entry whose name equals `name` once its spaces are dropped.

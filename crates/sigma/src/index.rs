@@ -9,97 +9,33 @@
 //! evaluator.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde_json::Value;
 
 use crate::compile::Route;
 use crate::event::{Event, FieldPath};
 use crate::matcher::with_text;
+use crate::scan::{Marks, Scan};
 use crate::witness::{self, Needle};
-
-/// Needles of one field (or of keywords) and the routes each needle stands for.
-///
-/// The automaton is built on first use: most groups never meet an event in a given run (a
-/// rule set covers hundreds of channels and event IDs), and building the big needle sets
-/// (thousands of `CommandLine` needles) was most of the load time.
-#[derive(Debug)]
-struct Scan {
-    needles: Vec<String>,
-    automaton: OnceLock<Option<AhoCorasick>>,
-    routes: Vec<Vec<u32>>,
-    /// Whether every needle stands for the same routes: then any one occurrence decides, and a
-    /// plain (prefilter-accelerated) search replaces the overlapping one.
-    uniform: bool,
-}
-
-/// Needle sets up to this size get a DFA: fast to search and still cheap to build.
-const DFA_NEEDLES: usize = 256;
-
-impl Scan {
-    fn new(needles: BTreeMap<String, Vec<u32>>) -> Self {
-        let (needles, routes): (Vec<String>, Vec<Vec<u32>>) = needles.into_iter().unzip();
-        let uniform = routes.windows(2).all(|w| w[0] == w[1]);
-        Scan {
-            needles,
-            automaton: OnceLock::new(),
-            routes,
-            uniform,
-        }
-    }
-
-    /// The needles' automaton, or `None` when it cannot be built (too many states): then
-    /// every route of the scan is a candidate, which the full evaluation sorts out.
-    fn automaton(&self) -> Option<&AhoCorasick> {
-        self.automaton
-            .get_or_init(|| {
-                let kind = (self.needles.len() <= DFA_NEEDLES).then_some(AhoCorasickKind::DFA);
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(kind)
-                    .build(&self.needles)
-                    .ok()
-            })
-            .as_ref()
-    }
-
-    fn scan(&self, text: &str, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
-        let Some(automaton) = self.automaton() else {
-            self.routes
-                .iter()
-                .for_each(|routes| visit_fresh(routes, marks, visit));
-            return;
-        };
-        if self.uniform {
-            if self.routes[0].iter().any(|&r| marks.is_fresh(r)) && automaton.is_match(text) {
-                visit_fresh(&self.routes[0], marks, visit);
-            }
-            return;
-        }
-        for found in automaton.find_overlapping_iter(text) {
-            visit_fresh(&self.routes[found.pattern().as_usize()], marks, visit);
-        }
-    }
-}
-
-/// Visits the routes not yet visited for this event.
-fn visit_fresh(routes: &[u32], marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
-    for &route in routes {
-        if marks.first(route) {
-            visit(route);
-        }
-    }
-}
 
 /// Routes sharing a channel and event ID (or having none).
 #[derive(Debug, Default)]
 struct Group {
     always: Vec<u32>,
     fields: Vec<(FieldPath, Scan)>,
+    /// With many fields, the plain (undotted) ones by name, and the dotted ones: an event not of
+    /// the Windows shape is then read key by key instead of looking every field up.
+    by_name: Option<ByName>,
     keywords: Option<Scan>,
 }
+
+/// A group's plain field names (to their index in `fields`) and the indexes of its dotted ones.
+type ByName = (FxHashMap<Box<str>, usize>, Vec<usize>);
+
+/// From this many fields on, walking an event's keys beats looking each field up.
+const BY_NAME_AT: usize = 16;
 
 impl Group {
     fn build(routes: &[u32], witnesses: &[Option<Vec<Needle>>]) -> Self {
@@ -129,22 +65,40 @@ impl Group {
                 None => group.keywords = Some(scan),
             }
         }
+        if group.fields.len() >= BY_NAME_AT {
+            let (plain, dotted): (Vec<_>, Vec<_>) =
+                (0..group.fields.len()).partition(|&i| group.fields[i].0.is_plain());
+            let names = plain
+                .into_iter()
+                .map(|i| (group.fields[i].0.name().into(), i))
+                .collect();
+            group.by_name = Some((names, dotted));
+        }
         group
     }
 
     fn candidates(&self, event: &Event<'_>, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
         self.always.iter().for_each(|&r| visit(r));
-        for (field, scan) in &self.fields {
-            match event.field(field) {
-                Some(serde_json::Value::Array(items)) => {
-                    for item in items {
-                        with_text(item, |t| scan.scan(t, marks, visit));
+        match (&self.by_name, event.top_level()) {
+            (Some((names, dotted)), Some(top)) => {
+                for (name, value) in top {
+                    if let Some(&i) = names.get(name) {
+                        scan_value(&self.fields[i].1, value, marks, visit);
                     }
                 }
-                Some(value) => {
-                    with_text(value, |t| scan.scan(t, marks, visit));
+                for &i in dotted {
+                    let (field, scan) = &self.fields[i];
+                    if let Some(value) = event.field(field) {
+                        scan_value(scan, value, marks, visit);
+                    }
                 }
-                None => {}
+            }
+            _ => {
+                for (field, scan) in &self.fields {
+                    if let Some(value) = event.field(field) {
+                        scan_value(scan, value, marks, visit);
+                    }
+                }
             }
         }
         if let Some(scan) = &self.keywords {
@@ -156,35 +110,17 @@ impl Group {
     }
 }
 
-/// Per-event marks of routes already visited (generation counting: no clearing, no allocation).
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Marks {
-    seen: Vec<u32>,
-    generation: u32,
-}
-
-impl Marks {
-    pub(crate) fn reset(&mut self, routes: usize) {
-        if self.seen.len() != routes {
-            self.seen = vec![0; routes];
-            self.generation = 0;
+/// Scans a field's value, or each element of a list.
+fn scan_value(scan: &Scan, value: &Value, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                with_text(item, |t| scan.scan(t, marks, visit));
+            }
         }
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            self.seen.iter_mut().for_each(|s| *s = 0);
-            self.generation = 1;
+        value => {
+            with_text(value, |t| scan.scan(t, marks, visit));
         }
-    }
-
-    fn is_fresh(&self, route: u32) -> bool {
-        self.seen[route as usize] != self.generation
-    }
-
-    fn first(&mut self, route: u32) -> bool {
-        let slot = &mut self.seen[route as usize];
-        let fresh = *slot != self.generation;
-        *slot = self.generation;
-        fresh
     }
 }
 
@@ -233,12 +169,14 @@ impl Index {
         let mut unrouted = Vec::new();
         let mut not_windows = Vec::new();
         let mut buckets: HashMap<String, RouteLists> = HashMap::new();
-        let mut witnesses = Vec::new();
+        let witnesses: Vec<_> = rules
+            .par_iter()
+            .flat_map_iter(|routes| routes.iter().map(witness::of_route))
+            .collect();
         for (rule, routes) in rules.iter().enumerate() {
             for (r, route) in routes.iter().enumerate() {
                 let id = index.routes.len() as u32;
                 index.routes.push((rule as u32, r as u32));
-                witnesses.push(witness::of_route(route));
                 let Some(channels) = &route.guard.channels else {
                     if route.guard.excludes_windows() {
                         not_windows.push(id);

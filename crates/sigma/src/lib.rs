@@ -47,6 +47,7 @@ mod parse;
 mod pattern;
 mod rule;
 mod ruleset;
+mod scan;
 mod transform;
 mod witness;
 

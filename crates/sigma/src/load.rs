@@ -123,8 +123,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
         source,
     };
     for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.is_dir() {
+        let entry = entry.map_err(io)?;
+        let path = entry.path();
+        // The entry's type costs no system call; only symbolic links need a `stat`.
+        let kind = entry.file_type().map_err(io)?;
+        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
             walk(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
             out.push(path);

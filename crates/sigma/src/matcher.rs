@@ -253,7 +253,7 @@ const MERGE_AT: usize = 8;
 
 /// Merges the `contains` patterns of an OR-ed value list into one [`Matcher::ContainsAny`] per
 /// case sensitivity (when there are many); other matchers are kept as they are.
-pub(crate) fn merge_contains(matchers: Vec<Matcher>) -> Result<Vec<Matcher>, String> {
+pub(crate) fn merge_contains(matchers: Vec<Matcher>) -> Vec<Matcher> {
     let is_contains = |m: &Matcher, case: bool| matches!(m, Matcher::Str(Pattern { kind: StrPattern::Contains(..), cased }) if *cased == case);
     let mut out = matchers;
     for cased in [false, true] {
@@ -271,9 +271,9 @@ pub(crate) fn merge_contains(matchers: Vec<Matcher>) -> Result<Vec<Matcher>, Str
                 _ => None,
             })
             .collect();
-        let finder = Finder::many(&needles, cased)?;
+        let finder = Finder::many(&needles, cased);
         out = keep;
         out.push(Matcher::ContainsAny(needles, finder));
     }
-    Ok(out)
+    out
 }

@@ -209,22 +209,16 @@ pub(crate) fn compile(
         }
         groups.push(ms);
     }
-    let merge = |ms: Vec<Matcher>| {
-        merge_contains(ms).map_err(|reason| RuleError::Value {
-            value: String::new(),
-            reason,
-        })
-    };
     if all {
         // With `all`, each rule value must match; its variants (windash, offsets) are alternatives.
         let mut ands = Vec::with_capacity(groups.len());
         for group in groups {
-            ands.extend(any_of(merge(group)?));
+            ands.extend(any_of(merge_contains(group)));
         }
         return Ok(finish(ands));
     }
     matchers.extend(groups.into_iter().flatten());
-    let mut matchers = merge(matchers)?;
+    let mut matchers = merge_contains(matchers);
     if matchers.is_empty() {
         matchers.push(Matcher::Never);
     }

@@ -4,6 +4,8 @@
 //! and `\\` are the literal characters, and a backslash before anything else is itself literal.
 //! Matching is case-insensitive unless `cased` is given; folding is ASCII (see docs/sigma.md).
 
+use std::sync::{Arc, OnceLock};
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 /// One token of a Sigma string.
@@ -114,7 +116,43 @@ pub(crate) enum Finder {
     /// build, which matters with thousands of `contains` values.
     One { needle: Box<[u8]>, cased: bool },
     /// Several needles searched in one pass.
-    Many(AhoCorasick),
+    Many(Arc<Needles>),
+}
+
+/// The needles of a `contains` list and their automaton, built when first searched: most rules
+/// never meet an event in a given run, and building the automata was a third of the load time.
+#[derive(Debug)]
+pub(crate) struct Needles {
+    needles: Vec<Box<[u8]>>,
+    cased: bool,
+    automaton: OnceLock<Option<AhoCorasick>>,
+}
+
+impl Needles {
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| {
+                // The prefilter does most of the searching, so the cheapest automaton to build
+                // wins.
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(!self.cased)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&self.needles)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    fn is_in(&self, haystack: &str) -> bool {
+        match self.automaton() {
+            Some(automaton) => automaton.is_match(haystack),
+            // An automaton too big to build: one search per needle finds the same.
+            None => self
+                .needles
+                .iter()
+                .any(|needle| find(haystack.as_bytes(), needle, self.cased)),
+        }
+    }
 }
 
 impl Finder {
@@ -126,28 +164,28 @@ impl Finder {
     }
 
     /// One automaton for several needles (a `contains` list): one pass instead of one per needle.
-    pub(crate) fn many<T: AsRef<[u8]>>(needles: &[T], cased: bool) -> Result<Self, String> {
-        // The prefilter does most of the searching, so the cheapest automaton to build wins.
-        AhoCorasick::builder()
-            .ascii_case_insensitive(!cased)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(needles)
-            .map(Finder::Many)
-            .map_err(|e| e.to_string())
+    pub(crate) fn many<T: AsRef<[u8]>>(needles: &[T], cased: bool) -> Self {
+        Finder::Many(Arc::new(Needles {
+            needles: needles.iter().map(|n| n.as_ref().into()).collect(),
+            cased,
+            automaton: OnceLock::new(),
+        }))
     }
 
     pub(crate) fn is_in(&self, haystack: &str) -> bool {
         match self {
-            Finder::Many(ac) => ac.is_match(haystack),
-            Finder::One {
-                needle,
-                cased: true,
-            } => memchr::memmem::find(haystack.as_bytes(), needle).is_some(),
-            Finder::One {
-                needle,
-                cased: false,
-            } => contains_folded(haystack.as_bytes(), needle),
+            Finder::Many(needles) => needles.is_in(haystack),
+            Finder::One { needle, cased } => find(haystack.as_bytes(), needle, *cased),
         }
+    }
+}
+
+/// Substring search, ASCII case-insensitive unless `cased`.
+fn find(haystack: &[u8], needle: &[u8], cased: bool) -> bool {
+    if cased {
+        memchr::memmem::find(haystack, needle).is_some()
+    } else {
+        contains_folded(haystack, needle)
     }
 }
 

@@ -9,11 +9,12 @@ use crate::compile::{self, Route};
 use crate::correlation::CorrelationSpec;
 use crate::error::{LoadError, RuleError};
 use crate::event::Event;
-use crate::index::{Index, Marks};
+use crate::index::Index;
 use crate::load::{self, LoadReport, LoadWarning, Rejection, Source};
 use crate::mapping::LogSourceMapping;
 use crate::parse::{Common, DetectionDef, Document};
 use crate::rule::{LogSource, RuleKind, RuleMeta, RuleRef};
+use crate::scan::Marks;
 
 /// Builds a [`RuleSet`] from files, directories and strings.
 #[derive(Debug, Default)]
@@ -83,13 +84,13 @@ impl RuleSetBuilder {
         let compiled: Vec<_> = detections
             .into_par_iter()
             .map(|(path, line, text, common, def)| {
+                // The definition is dropped here, on the worker, once compiled.
                 let result = compile_routes(&mapping, &common.logsource, &def, placeholders);
-                (path, line, text, common, def, result)
+                (path, line, text, common, result)
             })
             .collect();
         let mut set = RuleSet::default();
-        let mut defs: Vec<DetectionDef> = Vec::new();
-        for (path, line, text, common, def, result) in compiled {
+        for (path, line, text, common, result) in compiled {
             match result {
                 Err(error) => {
                     let line = line + load::locate(&text, &error);
@@ -105,7 +106,6 @@ impl RuleSetBuilder {
                             message,
                         }));
                     set.push(meta(common, RuleKind::Detection, path, line), routes);
-                    defs.push(def);
                 }
             }
         }

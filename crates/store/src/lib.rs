@@ -7,11 +7,19 @@
 //! seals the entry the caller decided (with `rampart-core`), inserts it and updates the incident's
 //! projection. The log is read back per incident ([`Store::log_of`]), in global order in batches
 //! ([`Store::entries_in_global_order`]) and verified against the stored heads
-//! ([`Store::verify_log`], [`Store::verify_incident`]). `docs/storage.md` explains the schema, the
-//! locking and the durability guarantees.
+//! ([`Store::verify_log`], [`Store::verify_incident`]). The incident response plan is kept beside
+//! it: every version applied and a plan log of its own ([`Store::apply_plan`],
+//! [`Store::record_plan_event`], [`Store::verify_plan_log`]). `docs/storage.md` explains the
+//! schema, the locking and the durability guarantees.
+//!
+//! Beside the record it keeps the accounts of the web interface and REST API: users and roles,
+//! one-time password links, sessions, API tokens and incidents shared with external reviewers
+//! ([`Store::take_account_link`], [`Store::session`], [`Store::api_token_user`]), and lists
+//! incidents a page at a time with the visibility of the reader ([`Store::incident_page`]).
 
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod append;
 pub mod config;
 mod db;
@@ -19,18 +27,29 @@ pub mod error;
 mod evidence;
 mod files;
 mod incidents;
+mod listing;
 mod log;
+pub mod outbox;
+mod plan;
 mod rows;
+mod sessions;
 
 use std::path::Path;
 
+pub use accounts::{LinkOutcome, User, UserRole};
 pub use append::Appended;
 pub use config::{Database, StoreConfig};
 pub use error::{ErrorClass, StoreError};
 pub use evidence::EvidenceRecord;
 pub use files::StoredFile;
 pub use incidents::{IncidentFilter, IncidentRef};
+pub use listing::{
+    Cursor, IncidentPage, IncidentQuery, IncidentSort, MAX_PAGE, RecentEntry, StateCount,
+    Visibility,
+};
 pub use log::{DEFAULT_BATCH, GlobalEntries, Verification};
+pub use plan::{PlanApplied, PlanVersion};
+pub use sessions::{ApiTokenInfo, SessionRecord};
 
 use db::Db;
 use files::EvidenceFiles;

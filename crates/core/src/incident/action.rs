@@ -8,10 +8,13 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::delivery::DeliveryAttempted;
 use super::details::Detail;
 use super::evidence::{Custody, EvidenceMeta};
+use super::facts::{ClockMet, ClockMissed, FactsRecorded};
 use super::kind::IncidentType;
 use super::lifecycle::State;
+use super::response::ResponseAction;
 use super::roles::Role;
 use super::severity::{Impact, Severity, SeverityOverride};
 use crate::error::{DomainError, ReplayError};
@@ -46,6 +49,16 @@ pub enum Action {
     SeverityOverridden(SeverityOverridden),
     /// The incident's log was exported (an evidence pack left the system).
     Exported(Exported),
+    /// Facts that start notification clocks: residents affected, legal process, materiality.
+    FactsRecorded(FactsRecorded),
+    /// A notification clock ended: the notice was given.
+    ClockMet(ClockMet),
+    /// A notification clock ended without the notice in time.
+    ClockMissed(ClockMissed),
+    /// The response: identification, tasks, pages (see [`ResponseAction`]).
+    Response(ResponseAction),
+    /// An attempt to deliver an outgoing message of the incident, and its outcome.
+    DeliveryAttempted(DeliveryAttempted),
 }
 
 /// Payload of `incident.opened`.
@@ -108,6 +121,9 @@ pub struct Updated {
     /// When it was reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported: Option<ZonedTime>,
+    /// Why (required when a timestamp changes: the clocks it starts move).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Updated {
@@ -208,7 +224,7 @@ pub struct Exported {
 
 impl Action {
     /// Every kind string, for documentation and storage checks.
-    pub const KINDS: [&'static str; 12] = [
+    pub const KINDS: [&'static str; 15] = [
         "incident.opened",
         "incident.updated",
         "incident.transitioned",
@@ -221,6 +237,9 @@ impl Action {
         "incident.role_unassigned",
         "incident.severity_overridden",
         "incident.exported",
+        "incident.facts_recorded",
+        "clock.met",
+        "clock.missed",
     ];
 
     /// The entry kind that carries this action.
@@ -238,6 +257,11 @@ impl Action {
             Self::RoleUnassigned(_) => 9,
             Self::SeverityOverridden(_) => 10,
             Self::Exported(_) => 11,
+            Self::FactsRecorded(_) => 12,
+            Self::ClockMet(_) => 13,
+            Self::ClockMissed(_) => 14,
+            Self::Response(r) => return r.kind(),
+            Self::DeliveryAttempted(_) => return DeliveryAttempted::KIND,
         };
         Self::KINDS[index]
     }
@@ -257,6 +281,11 @@ impl Action {
             Self::RoleUnassigned(p) => serde_json::to_value(p),
             Self::SeverityOverridden(p) => serde_json::to_value(p),
             Self::Exported(p) => serde_json::to_value(p),
+            Self::FactsRecorded(p) => serde_json::to_value(p),
+            Self::ClockMet(p) => serde_json::to_value(p),
+            Self::ClockMissed(p) => serde_json::to_value(p),
+            Self::Response(r) => r.to_value(),
+            Self::DeliveryAttempted(p) => serde_json::to_value(p),
         };
         let mut value = value.map_err(|e| DomainError::Encode {
             kind: self.kind(),
@@ -285,7 +314,14 @@ impl Action {
             "incident.role_unassigned" => Self::RoleUnassigned(p.decode()?),
             "incident.severity_overridden" => Self::SeverityOverridden(p.decode()?),
             "incident.exported" => Self::Exported(p.decode()?),
+            "incident.facts_recorded" => Self::FactsRecorded(p.decode()?),
+            "clock.met" => Self::ClockMet(p.decode()?),
+            "clock.missed" => Self::ClockMissed(p.decode()?),
+            DeliveryAttempted::KIND => Self::DeliveryAttempted(p.decode()?),
             other => {
+                if let Some(response) = ResponseAction::from_entry(entry)? {
+                    return Ok(Self::Response(response));
+                }
                 return Err(ReplayError::UnknownKind {
                     incident: entry.incident,
                     seq: entry.seq,

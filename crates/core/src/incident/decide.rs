@@ -5,10 +5,13 @@ use super::action::{
     Action, CustodyTransferred, DetailRemoved, EvidenceAdded, Exported, Opened, RoleAssigned,
     RoleUnassigned, SeverityOverridden, Transitioned, Updated,
 };
+use super::delivery::DeliveryAttempted;
 use super::details::Detail;
 use super::evidence::{Custody, EvidenceMeta};
+use super::facts::{ClockId, ClockMet, ClockMissed, FactsRecorded, Proof};
 use super::kind::{IncidentType, TypeCatalog};
 use super::lifecycle::State;
+use super::response::ResponseCommand;
 use super::roles::Role;
 use super::severity::{Impact, Severity, SeverityOverride};
 use super::{Incident, rules};
@@ -123,6 +126,29 @@ pub enum Command {
     },
     /// Record that the log, up to its current head, was exported.
     RecordExport,
+    /// Record facts that start notification clocks; counts and times equal to the current ones
+    /// are dropped.
+    RecordFacts(FactsRecorded),
+    /// End a clock as met by a notice.
+    MeetClock {
+        /// Which clock.
+        clock: ClockId,
+        /// When the notice was given (defaults to now).
+        at: Option<ZonedTime>,
+        /// The entry or evidence of the notice.
+        proof: Proof,
+    },
+    /// End a clock as missed.
+    MissClock {
+        /// Which clock.
+        clock: ClockId,
+        /// Why.
+        reason: String,
+    },
+    /// Change the response: identification, tasks, pages.
+    Respond(ResponseCommand),
+    /// Record an attempt to deliver an outgoing message of the incident (the outbox does).
+    RecordDelivery(DeliveryAttempted),
 }
 
 impl Incident {
@@ -213,6 +239,17 @@ impl Incident {
                 through_seq: self.head.seq,
                 head: self.head.hash,
             }),
+            Command::RecordFacts(f) => Action::FactsRecorded(self.new_facts(f)),
+            Command::MeetClock { clock, at, proof } => Action::ClockMet(ClockMet {
+                clock,
+                at: at.unwrap_or(ctx.now),
+                proof,
+            }),
+            Command::MissClock { clock, reason } => {
+                Action::ClockMissed(ClockMissed { clock, reason })
+            }
+            Command::Respond(c) => Action::Response(self.response.decide(self.state, ctx.now, c)?),
+            Command::RecordDelivery(d) => Action::DeliveryAttempted(d),
         };
         rules::check(self, &action, ctx.now.instant())?;
         draft(ctx, self.id, &action, text)
@@ -238,7 +275,22 @@ impl Incident {
                 .filter(|v| Some(v) != self.times.occurred.as_ref()),
             detected: changed(u.detected, &self.times.detected),
             reported: changed(u.reported, &self.times.reported),
+            reason: u.reason,
         })
+    }
+
+    /// The part of `f` that differs from the facts recorded.
+    fn new_facts(&self, mut f: FactsRecorded) -> FactsRecorded {
+        let current = &self.facts;
+        f.residents
+            .retain(|r, n| current.residents.get(r).copied().unwrap_or(0) != *n);
+        f.legal_process_received = f
+            .legal_process_received
+            .filter(|t| current.legal_process_received != Some(*t));
+        f.materiality_determined = f
+            .materiality_determined
+            .filter(|t| current.materiality_determined != Some(*t));
+        f
     }
 }
 

@@ -8,10 +8,13 @@
 
 mod action;
 mod decide;
+mod delivery;
 mod details;
 mod evidence;
+mod facts;
 mod kind;
 mod lifecycle;
+mod response;
 mod roles;
 mod rules;
 mod severity;
@@ -26,13 +29,22 @@ pub use action::{
     RoleUnassigned, SeverityOverridden, Transitioned, Updated,
 };
 pub use decide::{Command, Context, OpenIncident};
+pub use delivery::{DeliveryAttempted, DeliveryOutcome};
 pub use details::{
     AffectedNetwork, AffectedSystem, CompromisedAccount, Damage, DataAffected, Detail,
     DetailRecord, DisruptedService,
 };
 pub use evidence::{Custody, Evidence, EvidenceMeta, FileName, MAX_FILE_NAME_LEN, MediaType};
+pub use facts::{
+    ClockFacts, ClockId, ClockMet, ClockMissed, ClockOutcome, FactsRecorded, Proof, Region,
+};
 pub use kind::{IncidentType, TypeCatalog};
 pub use lifecycle::{Milestone, State};
+pub use response::{
+    ChecklistAnswered, Decision, DecisionRecord, DueAnchor, Identified, Page, PageAcknowledged,
+    PageEscalated, Paged, Recipient, Response, ResponseAction, ResponseCommand, Task, TaskChanged,
+    TaskSpec, TaskStatus, TasksCreated,
+};
 pub use roles::Role;
 pub use severity::{
     FunctionalImpact, Impact, InformationImpact, Recoverability, Severity, SeverityOverride,
@@ -91,6 +103,16 @@ pub struct Incident {
     details: Vec<DetailRecord>,
     evidence: Vec<Evidence>,
     roles: BTreeMap<Role, String>,
+    /// Facts that start notification clocks (absent when none is recorded).
+    #[serde(default, skip_serializing_if = "ClockFacts::is_empty")]
+    facts: ClockFacts,
+    /// How each ended clock ended (absent when none has).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    clock_outcomes: BTreeMap<ClockId, ClockOutcome>,
+    /// Identification, tasks and pages (absent while there are none, and in records written
+    /// before they existed).
+    #[serde(default, skip_serializing_if = "Response::is_empty")]
+    response: Response,
     opened_by: String,
     opened_at: Timestamp,
     updated_at: Timestamp,
@@ -157,6 +179,9 @@ impl Incident {
             details: Vec::new(),
             evidence: Vec::new(),
             roles: BTreeMap::new(),
+            facts: ClockFacts::default(),
+            clock_outcomes: BTreeMap::new(),
+            response: Response::default(),
             opened_by: entry.actor.clone(),
             opened_at: entry.at,
             updated_at: entry.at,
@@ -196,8 +221,11 @@ impl Incident {
     /// Applies a checked action.
     fn fold(&mut self, action: Action, entry: &LogEntry) {
         match action {
-            // Refused by the rules on an opened incident.
-            Action::Opened(_) | Action::NoteAdded | Action::Exported(_) => {}
+            // Refused by the rules on an opened incident, or recorded for the reader only.
+            Action::Opened(_)
+            | Action::NoteAdded
+            | Action::Exported(_)
+            | Action::DeliveryAttempted(_) => {}
             Action::Updated(u) => self.fold_update(u),
             Action::Transitioned(t) => self.fold_transition(&t),
             Action::DetailAdded(detail) => self.details.push(DetailRecord {
@@ -228,6 +256,28 @@ impl Incident {
                     severity,
                     reason: o.reason,
                 });
+            }
+            Action::FactsRecorded(f) => self.fold_facts(f),
+            Action::ClockMet(m) => {
+                let outcome = ClockOutcome::Met {
+                    at: m.at,
+                    proof: m.proof,
+                    recorded_in: entry.seq,
+                };
+                self.clock_outcomes.insert(m.clock, outcome);
+            }
+            Action::ClockMissed(m) => {
+                let outcome = ClockOutcome::Missed {
+                    reason: m.reason,
+                    recorded_in: entry.seq,
+                };
+                self.clock_outcomes.insert(m.clock, outcome);
+            }
+            Action::Response(r) => {
+                if let ResponseAction::Identified(i) = &r {
+                    self.fold_transition(&i.transition());
+                }
+                self.response.fold(r, entry);
             }
         }
     }
@@ -379,5 +429,10 @@ impl Incident {
     /// The head of its chain: the last entry applied.
     pub fn head(&self) -> ChainHead {
         self.head
+    }
+
+    /// Identification, tasks and pages.
+    pub fn response(&self) -> &Response {
+        &self.response
     }
 }

@@ -3,8 +3,8 @@
 
 use jiff::Timestamp;
 
-use super::Incident;
 use super::action::{Action, Opened, Transitioned, Updated};
+use super::{Incident, facts};
 use crate::error::{DomainError, require_text};
 use crate::time::ZonedTime;
 
@@ -88,6 +88,19 @@ pub(super) fn check(
                 reason: "an export record must name the entry before it",
             })
         }
+        Action::FactsRecorded(f) => facts::check_facts(incident, f, now),
+        Action::ClockMet(m) => facts::check_met(incident, m, now),
+        Action::ClockMissed(m) => {
+            facts::check_open(incident, &m.clock)?;
+            require_reason("a missed clock", Some(&m.reason))
+        }
+        Action::DeliveryAttempted(d) => d.check(),
+        Action::Response(r) => {
+            if let super::response::ResponseAction::Identified(i) = r {
+                check_transition(incident, &i.transition(), now)?;
+            }
+            incident.response.check(r, now)
+        }
     }
 }
 
@@ -101,7 +114,14 @@ fn check_update(incident: &Incident, u: &Updated, now: Timestamp) -> Result<(), 
     not_in_future("reported", u.reported, now)?;
     let occurred = u.occurred.or(incident.times.occurred);
     let detected = u.detected.unwrap_or(incident.times.detected);
-    check_times(occurred, detected, now)
+    check_times(occurred, detected, now)?;
+    if u.occurred.is_some() || u.detected.is_some() || u.reported.is_some() {
+        require_reason(
+            "changing a timestamp (it moves the clocks it starts)",
+            u.reason.as_deref(),
+        )?;
+    }
+    Ok(())
 }
 
 fn check_transition(

@@ -31,10 +31,16 @@ pub(crate) struct Globals {
 /// `rampart.toml` in the data directory: settings that are the company's, not the code's.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Settings {
+pub(crate) struct Settings {
     /// Incident types besides the built-in ones (`supply_chain`, …).
     #[serde(default)]
     incident_types: Vec<String>,
+    /// Notification clocks: enabled regimes, the company's zone and regime file.
+    #[serde(default)]
+    pub(crate) clocks: rampart_clock::Settings,
+    /// Delivery: the SMTP relay, webhook endpoints, retry timing.
+    #[serde(default)]
+    pub(crate) notify: rampart_notify::Settings,
 }
 
 /// An open store and the acting person, with a runtime to drive the store's async API. Dropping
@@ -79,6 +85,11 @@ impl Session {
         work: impl Future<Output = Result<T, StoreError>>,
     ) -> anyhow::Result<T> {
         self.runtime.block_on(work).map_err(store_error)
+    }
+
+    /// Runs any future to completion on the session's runtime.
+    pub(crate) fn block_on<F: Future>(&self, work: F) -> F::Output {
+        self.runtime.block_on(work)
     }
 
     /// The current time with this machine's UTC offset: what the log records as "now".
@@ -176,14 +187,21 @@ fn actor(globals: &Globals) -> Option<String> {
     .find(|name| !name.is_empty())
 }
 
-fn incident_types(data_dir: &Path) -> anyhow::Result<TypeCatalog> {
+/// `rampart.toml` in `data_dir`, or the defaults when there is none.
+pub(crate) fn read_settings(data_dir: &Path) -> anyhow::Result<Settings> {
     let path = data_dir.join("rampart.toml");
-    let settings = match std::fs::read_to_string(&path) {
+    match std::fs::read_to_string(&path) {
         Ok(text) => toml::from_str::<Settings>(&text)
-            .map_err(|e| bad_input(format!("{}: {e}", path.display())))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
-        Err(e) => return Err(bad_input(format!("cannot read {}: {e}", path.display()))),
-    };
+            .map_err(|e| bad_input(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+        Err(e) => Err(bad_input(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+/// The incident types this deployment accepts: the built-in ones and `rampart.toml`'s.
+pub(crate) fn incident_types(data_dir: &Path) -> anyhow::Result<TypeCatalog> {
+    let path = data_dir.join("rampart.toml");
+    let settings = read_settings(data_dir)?;
     TypeCatalog::with_custom(&settings.incident_types)
         .map_err(|e| bad_input(format!("{}: incident_types: {e}", path.display())))
 }

@@ -2,6 +2,8 @@
 //! decided by `rampart-core` against the incident as it stands under the store's write lock.
 
 mod affected;
+mod facts;
+mod identify;
 mod open;
 mod show;
 mod update;
@@ -11,7 +13,7 @@ use rampart_core::incident::{IncidentType, Role, Severity, State};
 use rampart_core::{Command, Incident};
 use rampart_store::IncidentFilter;
 
-use super::context::{Globals, Session, domain_error, parse_time, parse_value};
+use super::context::{Globals, Session, domain_error, incident_ref, parse_time, parse_value};
 use super::exit::Code;
 use super::output;
 
@@ -42,6 +44,19 @@ enum Verb {
     Unassign(UnassignArgs),
     /// Record what was affected: systems, accounts, services, data, networks, damage.
     Affected(affected::Args),
+    /// Record the facts that start notification clocks: residents per region, legal process,
+    /// materiality.
+    Facts(facts::Args),
+    /// Answer the identification checklist, set the severity, and confirm or dismiss.
+    Identify(identify::Args),
+    /// Activate the team under the plan: playbook tasks, on-call roles, the first page.
+    Activate(KeyArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+struct KeyArgs {
+    /// The incident key (INC-2026-0042) or id.
+    key: String,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -128,6 +143,14 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             change(&session, &a.key, cmd, String::new())
         }
         Verb::Affected(a) => affected::run(&session, a),
+        Verb::Facts(a) => facts::run(&session, a),
+        Verb::Identify(a) => identify::run(&session, globals, a),
+        Verb::Activate(a) => {
+            let incident = session.run(session.store.incident(incident_ref(&a.key)?))?;
+            let pages = super::respond::activate(&session, &incident)?;
+            super::page::deliver(&session, &pages)?;
+            Ok(Code::Ok)
+        }
     }
 }
 

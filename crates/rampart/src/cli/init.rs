@@ -1,9 +1,11 @@
-//! `rampart init`: create the data directory, the database and a commented `rampart.toml`.
-//! Running it again changes nothing that exists.
+//! `rampart init`: create the data directory, the database and a commented `rampart.toml`, write
+//! the default plan to `plan.toml` and store it as plan version 1. Running it again changes
+//! nothing that exists.
 
 use clap::Args as ClapArgs;
+use rampart_store::PlanApplied;
 
-use super::context::{Globals, Session};
+use super::context::{Globals, Session, bad_input};
 use super::exit::Code;
 
 /// Arguments of `rampart init`.
@@ -17,6 +19,14 @@ const SETTINGS_TEMPLATE: &str = "\
 # credential_compromise, denial_of_service, lost_or_stolen_device, insider_misuse,
 # legal_process_request, other). Lowercase letters, digits and '_'.
 incident_types = []
+
+# Notification clocks (docs/regimes.md): the regimes that apply to this company, the IANA time
+# zone its day and month deadlines are counted in, and optionally a regime file of its own laid
+# over the built-in regimes.
+[clocks]
+regimes = [\"amazon_incident\", \"amazon_legal_process\"]
+zone = \"UTC\"
+# file = \"regimes.toml\"
 ";
 
 /// Creates what is missing.
@@ -27,8 +37,47 @@ pub(crate) fn run(globals: &Globals, _args: Args) -> anyhow::Result<Code> {
     if !settings.exists() {
         std::fs::write(&settings, SETTINGS_TEMPLATE)?;
     }
+    let plan_file = config.data_dir().join("plan.toml");
+    if !plan_file.exists() {
+        std::fs::write(&plan_file, rampart_plan::DEFAULT_PLAN_TOML)?;
+    }
+    let version = match session.run(session.store.plan_version(None))? {
+        Some(current) => current.version,
+        None => store_plan(&session, &plan_file)?,
+    };
     println!("data directory: {}", config.data_dir().display());
     println!("database:       {}", config.place());
     println!("settings:       {}", settings.display());
+    println!(
+        "plan:           {} (version {version} in force; edit it, then `rampart plan apply`)",
+        plan_file.display()
+    );
     Ok(Code::Ok)
+}
+
+/// Reads the plan file and stores it as the first version.
+fn store_plan(session: &Session, plan_file: &std::path::Path) -> anyhow::Result<u64> {
+    let source = plan_file.display().to_string();
+    let text = std::fs::read_to_string(plan_file)
+        .map_err(|e| bad_input(format!("cannot read {source}: {e}")))?;
+    let plan =
+        rampart_plan::Plan::from_toml(&source, &text).map_err(|e| bad_input(e.to_string()))?;
+    let actor = session
+        .context()
+        .map_or_else(|_| "rampart init".to_owned(), |c| c.actor.to_owned());
+    let applied = session.run(session.store.apply_plan(
+        &actor,
+        session.now().instant(),
+        &source,
+        &text,
+        &plan,
+        "rampart init",
+    ))?;
+    Ok(match applied {
+        PlanApplied::Applied { entry, .. } => match entry.event {
+            rampart_plan::PlanEvent::Applied(a) => a.version,
+            _ => 1,
+        },
+        PlanApplied::Unchanged { version } => version,
+    })
 }

@@ -1,15 +1,17 @@
-//! `rampart plan`: show a plan (the built-in default or a file), validate a plan file, print the
-//! format's JSON Schema. Reading only: storing, applying and comparing plan versions is the
-//! store's job.
+//! `rampart plan`: show a plan (the built-in default, a file or a stored version), validate a
+//! plan file, print the format's JSON Schema; apply a file as a new stored version, compare
+//! versions, list the plan log, record reviews and major changes, and show what is due.
 
 mod render;
+mod review;
+mod versions;
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args as ClapArgs, Subcommand};
 use rampart_plan::{Plan, PlanError, default_plan};
 
-use super::context::Globals;
+use super::context::{Globals, Session};
 use super::exit::{Code, Failure};
 use super::output;
 
@@ -25,7 +27,14 @@ enum PlanCommand {
     /// Print a plan readably (or as JSON with --json); without FILE, the built-in default plan.
     Show {
         /// A plan file in TOML.
+        #[arg(conflicts_with_all = ["plan_version", "current"])]
         file: Option<PathBuf>,
+        /// Show this stored version instead.
+        #[arg(long, value_name = "N", conflicts_with = "current")]
+        plan_version: Option<u64>,
+        /// Show the stored version in force instead.
+        #[arg(long)]
+        current: bool,
     },
     /// Check a plan file; print FILE:LINE: problem for each fault and exit 1 if there is any.
     Validate {
@@ -34,14 +43,33 @@ enum PlanCommand {
     },
     /// Print the JSON Schema of the plan format.
     Schema,
+    /// Validate a plan file and store it as the new current version (logged in the plan log).
+    Apply(versions::ApplyArgs),
+    /// Compare the current version with FILE, or two stored versions.
+    Diff(versions::DiffArgs),
+    /// List the plan log: versions applied, reviews, major changes, training.
+    History,
+    /// Show the version in force, its review status, overdue training and team gaps.
+    Status,
+    /// Record that the current version was reviewed and approved by a senior manager.
+    Review(review::ReviewArgs),
+    /// Record a major infrastructure or system change: the plan must be reviewed after it.
+    Change(review::ChangeArgs),
 }
 
 /// Runs the subcommand.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
     match args.command {
-        PlanCommand::Show { file } => {
+        PlanCommand::Show {
+            file,
+            plan_version: version,
+            current,
+        } => {
             let plan = match &file {
                 Some(path) => read_plan(path)?,
+                None if version.is_some() || current => {
+                    versions::stored(&Session::open(globals)?, version)?.plan
+                }
                 None => default_plan().map_err(|err| refused(&err))?,
             };
             if globals.json {
@@ -56,6 +84,12 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             output::json(&rampart_plan::schema())?;
             Ok(Code::Ok)
         }
+        PlanCommand::Apply(a) => versions::apply(&Session::open(globals)?, a),
+        PlanCommand::Diff(a) => versions::diff(&Session::open(globals)?, globals, a),
+        PlanCommand::History => versions::history(&Session::open(globals)?, globals),
+        PlanCommand::Status => review::status(&Session::open(globals)?, globals),
+        PlanCommand::Review(a) => review::review(&Session::open(globals)?, a),
+        PlanCommand::Change(a) => review::change(&Session::open(globals)?, a),
     }
 }
 
@@ -104,6 +138,17 @@ fn validate(globals: &Globals, path: &Path) -> anyhow::Result<Code> {
             Err(refused(&err).into())
         }
     }
+}
+
+/// The plan version in force, from the store; not found when none is applied.
+pub(crate) fn stored_plan(session: &Session) -> anyhow::Result<Plan> {
+    Ok(versions::stored(session, None)?.plan)
+}
+
+/// The plan version in force and its number.
+pub(crate) fn stored_plan_version(session: &Session) -> anyhow::Result<(Plan, u64)> {
+    let current = versions::stored(session, None)?;
+    Ok((current.plan, current.version))
 }
 
 /// Reads and checks a plan file, refusing it with every problem on its own line.

@@ -11,9 +11,11 @@
 
 mod support;
 
+mod accounts;
 mod append;
 mod durability;
 mod evidence;
 mod failures;
+mod plan;
 mod reading;
 mod tamper;

@@ -1,11 +1,12 @@
-//! `rampart incident show`: the incident's record, evidence, roles and log.
+//! `rampart incident show`: the incident's record, evidence, roles, clocks and log.
 
 use clap::Args as ClapArgs;
 use rampart_core::incident::Detail;
 use rampart_core::{Incident, LogEntry};
 use serde::Serialize;
 
-use crate::cli::context::{Globals, Session, incident_ref};
+use crate::cli::clocks::{config, render};
+use crate::cli::context::{Globals, Session, bad_input, incident_ref};
 use crate::cli::exit::Code;
 use crate::cli::output;
 
@@ -16,10 +17,12 @@ pub(crate) struct Args {
     key: String,
 }
 
-/// The JSON form: the incident and its whole log.
+/// The JSON form: the incident, its clocks and its whole log.
 #[derive(Serialize)]
 struct Shown<'a> {
     incident: &'a Incident,
+    clocks: &'a [render::ClockView],
+    pending_clocks: &'a [rampart_clock::Pending],
     log: &'a [LogEntry],
 }
 
@@ -28,14 +31,34 @@ pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::R
     let which = incident_ref(&args.key)?;
     let incident = session.run(session.store.incident(which))?;
     let log = session.run(session.store.log_of(incident.id()))?;
+    let evaluation = config(session)?
+        .evaluate(&incident)
+        .map_err(|e| bad_input(e.to_string()))?;
+    let mut clocks = render::views(&incident, &evaluation, session.now().instant());
+    render::sort(&mut clocks);
     if globals.json {
         output::json(&Shown {
             incident: &incident,
+            clocks: &clocks,
+            pending_clocks: &evaluation.pending,
             log: &log,
         })?;
         return Ok(Code::Ok);
     }
     print_record(&incident)?;
+    if !clocks.is_empty() {
+        println!("\nclocks");
+        render::table(&clocks)?;
+    }
+    if !evaluation.pending.is_empty() {
+        println!("\nclocks not started");
+        let rows: Vec<Vec<String>> = evaluation
+            .pending
+            .iter()
+            .map(|p| vec![p.id.to_string(), p.waiting_for.clone(), p.deadline.clone()])
+            .collect();
+        output::table(&["CLOCK", "WAITS FOR", "WHAT"], &rows)?;
+    }
     print_log(&log)
 }
 
@@ -44,6 +67,7 @@ fn print_record(incident: &Incident) -> anyhow::Result<()> {
     let opt =
         |t: &Option<rampart_core::ZonedTime>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
     let flags = incident.flags();
+    let facts = incident.clock_facts();
     let yes = |b: bool| if b { "yes" } else { "no" }.to_owned();
     let severity = match (incident.severity(), incident.severity_override()) {
         (Some(s), Some(o)) => format!("{} (set by hand: {})", s.name(), o.reason),
@@ -68,6 +92,9 @@ fn print_record(incident: &Incident) -> anyhow::Result<()> {
         ("eradicated", opt(&times.eradicated)),
         ("recovered", opt(&times.recovered)),
         ("closed", opt(&times.closed)),
+        ("residents", residents(incident)),
+        ("legal process received", opt(&facts.legal_process_received)),
+        ("materiality determined", opt(&facts.materiality_determined)),
         ("summary", incident.summary().to_owned()),
     ])?;
     if !incident.roles().is_empty() {
@@ -141,6 +168,16 @@ fn payload_summary(payload: &serde_json::Value) -> String {
     }
     let cut: String = text.chars().take(WIDTH - 1).collect();
     format!("{cut}…")
+}
+
+/// Affected residents per region (`US-CA 1200, DE 40`), or `-`.
+fn residents(incident: &Incident) -> String {
+    let residents = &incident.clock_facts().residents;
+    if residents.is_empty() {
+        return "-".to_owned();
+    }
+    let each: Vec<String> = residents.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    each.join(", ")
 }
 
 /// One line describing an item of the record of details.

@@ -1,5 +1,6 @@
 //! `rampart incident update`: descriptive fields in one `incident.updated` entry, or the severity
-//! set by hand (or handed back to the matrix) in one `incident.severity_overridden` entry.
+//! set by hand (or handed back to the matrix) in one `incident.severity_overridden` entry. A
+//! changed timestamp needs a reason, and the entry names the clocks it moves.
 
 use clap::Args as ClapArgs;
 use rampart_core::Command;
@@ -7,6 +8,7 @@ use rampart_core::incident::{Severity, Updated};
 
 use super::change;
 use super::open::ImpactArgs;
+use crate::cli::clocks::change_moving_clocks;
 use crate::cli::context::{Session, bad_input, domain_error, parse_time, parse_value};
 use crate::cli::exit::Code;
 
@@ -48,8 +50,8 @@ pub(crate) struct Args {
         "occurred", "detected", "reported", "functional_impact",
     ])]
     severity: Option<String>,
-    /// Why the severity is set by hand.
-    #[arg(long, requires = "severity")]
+    /// Why: required with --severity and when a timestamp changes (it moves clocks).
+    #[arg(long)]
     reason: Option<String>,
 }
 
@@ -83,11 +85,12 @@ pub(crate) fn run(session: &Session, args: Args) -> anyhow::Result<Code> {
         occurred: time("--occurred", &args.occurred)?,
         detected: time("--detected", &args.detected)?,
         reported: time("--reported", &args.reported)?,
+        reason: args.reason,
     };
     if updated.fields().is_empty() {
         return Err(bad_input(
             "nothing to update: name at least one field (see `rampart incident update --help`)",
         ));
     }
-    change(session, &args.key, Command::Update(updated), String::new())
+    change_moving_clocks(session, &args.key, Command::Update(updated))
 }

@@ -1,0 +1,188 @@
+//! `rampart clocks`: the notification clocks of every incident, sorted by time left; `rampart
+//! clocks met` and `rampart clocks missed` end one. Deadlines come from the regimes the company
+//! enabled (`[clocks]` in `rampart.toml`, `docs/regimes.md`).
+
+pub(crate) mod render;
+
+use clap::{Args as ClapArgs, Subcommand};
+use rampart_clock::{Catalog, Config};
+use rampart_core::incident::{ClockId, Proof};
+use rampart_core::{Command, Digest, DomainError, Incident};
+use rampart_store::IncidentFilter;
+
+use super::context::{Globals, Session, bad_input, parse_time, parse_value, read_settings};
+use super::exit::Code;
+use super::incident::report_entry;
+use super::output;
+
+/// Arguments of `rampart clocks`.
+#[derive(Debug, ClapArgs)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    verb: Option<Verb>,
+    /// Also list clocks that have ended (met or missed).
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Verb {
+    /// End a clock as met by a notice: name the log entry or evidence item that proves it.
+    Met(MetArgs),
+    /// End a clock as missed, with the reason.
+    Missed(MissedArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+struct MetArgs {
+    /// The incident key or id.
+    key: String,
+    /// The clock (`amazon_incident.notice`; see `rampart incident show`).
+    clock: String,
+    /// When the notice was given, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    /// The log entry (its number in the incident's log) that records the notice.
+    #[arg(long, value_name = "N")]
+    entry: Option<u64>,
+    /// The SHA-256 of the evidence item holding the notice as sent.
+    #[arg(long, value_name = "SHA256")]
+    evidence: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+struct MissedArgs {
+    /// The incident key or id.
+    key: String,
+    /// The clock.
+    clock: String,
+    /// Why the notice was not given in time (or why none is owed).
+    #[arg(long)]
+    reason: String,
+}
+
+/// Runs `rampart clocks`.
+pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    let session = Session::open(globals)?;
+    let config = config(&session)?;
+    match args.verb {
+        None => list(&session, &config, globals, args.all),
+        Some(Verb::Met(a)) => {
+            if a.entry.is_none() && a.evidence.is_none() {
+                return Err(bad_input(
+                    "name what proves the notice: --entry N (its log entry) or --evidence SHA256",
+                ));
+            }
+            let proof = Proof {
+                entry: a.entry,
+                evidence: a
+                    .evidence
+                    .as_deref()
+                    .map(parse_value::<Digest>)
+                    .transpose()?,
+            };
+            let at = a.at.as_deref().map(|t| parse_time("--at", t)).transpose()?;
+            end(&session, &config, &a.key, &a.clock, |clock| {
+                Command::MeetClock { clock, at, proof }
+            })
+        }
+        Some(Verb::Missed(a)) => end(&session, &config, &a.key, &a.clock, |clock| {
+            Command::MissClock {
+                clock,
+                reason: a.reason,
+            }
+        }),
+    }
+}
+
+/// The regimes in force: the built-in catalog, the company's regime file over it, and the
+/// enabled regimes and zone from `rampart.toml`.
+pub(crate) fn config(session: &Session) -> anyhow::Result<Config> {
+    let data_dir = session.store.config().data_dir();
+    let settings = read_settings(data_dir)?.clocks;
+    let mut catalog = Catalog::builtin().map_err(|e| anyhow::anyhow!(e))?;
+    if let Some(file) = &settings.file {
+        let path = data_dir.join(file);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| bad_input(format!("cannot read regime file {}: {e}", path.display())))?;
+        catalog = catalog
+            .extend_with(&path.display().to_string(), &text)
+            .map_err(|e| bad_input(e.to_string()))?;
+    }
+    Config::new(&catalog, &settings).map_err(|e| bad_input(format!("rampart.toml: {e}")))
+}
+
+fn list(session: &Session, config: &Config, globals: &Globals, all: bool) -> anyhow::Result<Code> {
+    let now = session.now().instant();
+    let incidents = session.run(session.store.incidents(&IncidentFilter::default()))?;
+    let mut views = Vec::new();
+    for incident in &incidents {
+        let evaluation = config
+            .evaluate(incident)
+            .map_err(|e| bad_input(format!("{}: {e}", incident.key())))?;
+        views.extend(
+            render::views(incident, &evaluation, now)
+                .into_iter()
+                .filter(|v| all || !v.ended()),
+        );
+    }
+    render::sort(&mut views);
+    if globals.json {
+        output::json(&views)?;
+    } else {
+        render::table(&views)?;
+    }
+    Ok(Code::Ok)
+}
+
+/// Appends the entry `command` decides on incident `key`; its text names the clocks the change
+/// moves (and the command's reason is in its payload).
+pub(crate) fn change_moving_clocks(
+    session: &Session,
+    key: &str,
+    command: Command,
+) -> anyhow::Result<Code> {
+    let config = config(session)?;
+    let id = session.incident_id(key)?;
+    let ctx = session.context()?;
+    let appended = session.run(session.store.append(id, |incident: &Incident| {
+        let mut draft = incident.decide(&ctx, command, String::new())?;
+        draft.text = render::moves(&config, incident, &draft);
+        Ok(draft)
+    }))?;
+    report_entry(&appended.incident, &appended.entry);
+    if !appended.entry.text.is_empty() {
+        eprintln!("{}", appended.entry.text);
+    }
+    Ok(Code::Ok)
+}
+
+/// Appends the entry ending `clock` on incident `key`, once the clock is known to apply to it.
+fn end(
+    session: &Session,
+    config: &Config,
+    key: &str,
+    clock: &str,
+    command: impl FnOnce(ClockId) -> Command + Send,
+) -> anyhow::Result<Code> {
+    let clock = parse_value::<ClockId>(clock)?;
+    let id = session.incident_id(key)?;
+    let ctx = session.context()?;
+    let appended = session.run(session.store.append(id, |incident: &Incident| {
+        let known = config.evaluate(incident).map(|e| e.knows(&clock));
+        if !matches!(known, Ok(true)) {
+            let all = config.evaluate(incident).unwrap_or_default();
+            let allowed = all.clocks.iter().map(|c| c.id.to_string());
+            let allowed = allowed.chain(all.pending.iter().map(|p| p.id.to_string()));
+            return Err(DomainError::Unknown {
+                what: "clock of this incident",
+                value: clock.to_string(),
+                allowed: allowed.collect(),
+            });
+        }
+        incident.decide(&ctx, command(clock), String::new())
+    }))?;
+    report_entry(&appended.incident, &appended.entry);
+    Ok(Code::Ok)
+}

@@ -1,0 +1,343 @@
+//! Notification clocks from the command line with the real binary on SQLite: regimes enabled in
+//! rampart.toml, facts recorded, due times across a daylight-saving change and a weekend, clocks
+//! ended as met or missed, a moved timestamp that says which clocks moved, and refused input.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Data {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Data {
+    /// A data directory whose company enables `regimes`, counting days in New York.
+    fn new(regimes: &str) -> Data {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data");
+        let data = Data { _dir: dir, path };
+        data.ok(&["init"]);
+        let settings = format!(
+            "incident_types = []\n[clocks]\nregimes = {regimes}\nzone = \"America/New_York\"\nfile = \"regimes.toml\"\n"
+        );
+        std::fs::write(data.path.join("rampart.toml"), settings).unwrap();
+        std::fs::write(data.path.join("regimes.toml"), "catalog = \"acme-1\"\n").unwrap();
+        data
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(args)
+            .env("RAMPART_DATA_DIR", &self.path)
+            .env("RAMPART_ACTOR", "alice")
+            .env_remove("RAMPART_DATABASE_URL")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn fails(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        stderr
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
+    /// An incident with Amazon Information and personal data of 600 Californians, detected on
+    /// Thursday 5 March 2026, confirmed and determined material on Friday 6 March: the weekend
+    /// after it is the one U.S. clocks spring forward.
+    fn breach(&self) -> String {
+        let key = self
+            .ok(&[
+                "incident",
+                "open",
+                "--title",
+                "Order export by a stolen API key",
+                "--type",
+                "data_breach",
+                "--amazon-data",
+                "--personal-data",
+                "--detected",
+                "2026-03-05T09:00:00-05:00",
+            ])
+            .trim()
+            .to_owned();
+        self.ok(&[
+            "incident",
+            "transition",
+            &key,
+            "triage",
+            "--at",
+            "2026-03-06T09:00:00-05:00",
+        ]);
+        let confirmed = "2026-03-06T10:00:00-05:00";
+        self.ok(&[
+            "incident",
+            "transition",
+            &key,
+            "confirmed",
+            "--at",
+            confirmed,
+        ]);
+        self.ok(&[
+            "incident",
+            "facts",
+            &key,
+            "--residents",
+            "US-CA=600",
+            "--residents",
+            "DE=12",
+            "--materiality-determined",
+            "2026-03-06T16:00:00-05:00",
+        ]);
+        key
+    }
+}
+
+fn clock<'a>(clocks: &'a Value, id: &str) -> &'a Value {
+    clocks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no clock {id} in {clocks:#}"))
+}
+
+#[test]
+fn clocks_json_shows_each_clock_due_across_dst_and_a_weekend() {
+    let data = Data::new(r#"["amazon_incident", "gdpr", "us_ca", "sec_8k"]"#);
+    let key = data.breach();
+    let clocks = data.json(&["clocks"]);
+    let due = |id: &str| clock(&clocks, id)["due"].as_str().unwrap().to_owned();
+    // 24 elapsed hours from detection.
+    assert_eq!(due("amazon_incident.notice"), "2026-03-06T09:00:00-05:00");
+    // 72 elapsed hours from Friday 10:00 EST, across the weekend and the change to EDT.
+    assert_eq!(due("gdpr.art33"), "2026-03-09T11:00:00-04:00");
+    // 30 calendar days keep the wall-clock time: 09:00, now daylight time.
+    assert_eq!(due("us_ca.residents"), "2026-04-04T09:00:00-04:00");
+    // 600 Californians: the Attorney General's copy, provisional until the residents are told.
+    let ag = clock(&clocks, "us_ca.attorney_general");
+    assert_eq!(ag["due"], "2026-04-19T09:00:00-04:00");
+    assert_eq!(ag["provisional"], true);
+    // 4 business days from Friday: Monday to Thursday, 17:30 in New York.
+    assert_eq!(due("sec_8k.item_1_05"), "2026-03-12T17:30:00-04:00");
+    let sec = clock(&clocks, "sec_8k.item_1_05");
+    assert_eq!(sec["zone"], "America/New_York");
+    assert_eq!(sec["regime"], "sec_8k");
+    assert_eq!(sec["incident"], key.as_str());
+    assert_eq!(sec["checked"], "2026-11-23");
+    // Without undue delay: no due time, listed after the clocks that have one.
+    let art34 = clock(&clocks, "gdpr.art34");
+    assert!(art34["due"].is_null());
+    assert_eq!(art34["status"], "no_deadline");
+    // All of March is past: every dated clock is overdue, sorted most overdue first.
+    let left: Vec<i64> = clocks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["seconds_left"].as_i64())
+        .collect();
+    assert_eq!(left.len(), 5);
+    assert!(left.windows(2).all(|w| w[0] <= w[1]), "{left:?}");
+    assert!(left.iter().all(|s| *s < 0));
+    assert_eq!(clocks[0]["id"], "amazon_incident.notice");
+    assert_eq!(clocks[0]["status"], "overdue");
+    assert_eq!(clocks[0]["threshold"], "overdue");
+    // The same clocks in the incident, with the table for people.
+    let shown = data.json(&["incident", "show", &key]);
+    assert_eq!(shown["clocks"].as_array().unwrap().len(), 6);
+    let table = data.ok(&["clocks"]);
+    assert!(table.starts_with("INCIDENT"), "{table}");
+    assert!(table.contains("OVERDUE"), "{table}");
+}
+
+#[test]
+fn clocks_end_met_with_proof_or_missed_with_a_reason() {
+    let data = Data::new(r#"["amazon_incident", "gdpr"]"#);
+    let key = data.breach();
+    let note = data.run(&["incident", "note", &key, "E-mailed security@amazon.com."]);
+    assert!(note.status.success());
+    let entry = data.json(&["incident", "show", &key])["log"]
+        .as_array()
+        .unwrap()
+        .len()
+        .to_string();
+    data.ok(&[
+        "clocks",
+        "met",
+        &key,
+        "amazon_incident.notice",
+        "--entry",
+        &entry,
+        "--at",
+        "2026-03-05T20:00:00-05:00",
+    ]);
+    data.ok(&[
+        "clocks",
+        "missed",
+        &key,
+        "gdpr.art33",
+        "--reason",
+        "the supervisory authority's portal was down",
+    ]);
+    let open = data.json(&["clocks"]);
+    let ids: Vec<&str> = open
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["gdpr.art34"]);
+    let all = data.json(&["clocks", "--all"]);
+    assert_eq!(clock(&all, "amazon_incident.notice")["status"], "met");
+    assert_eq!(
+        clock(&all, "amazon_incident.notice")["outcome"]["proof"]["entry"],
+        entry.parse::<u64>().unwrap()
+    );
+    assert_eq!(clock(&all, "gdpr.art33")["status"], "missed");
+    // A clock ends once; a missed clock needs a reason; a clock must be one of the incident's.
+    let twice = data.fails(
+        1,
+        &[
+            "clocks",
+            "met",
+            &key,
+            "amazon_incident.notice",
+            "--entry",
+            "1",
+        ],
+    );
+    assert!(twice.contains("already ended"), "{twice}");
+    let no_reason = data.fails(
+        1,
+        &["clocks", "missed", &key, "gdpr.art34", "--reason", " "],
+    );
+    assert!(no_reason.contains("reason"), "{no_reason}");
+    let unknown = data.fails(
+        1,
+        &["clocks", "met", &key, "hipaa.individuals", "--entry", "1"],
+    );
+    assert!(
+        unknown.contains("hipaa.individuals") && unknown.contains("gdpr.art34"),
+        "{unknown}"
+    );
+    let no_proof = data.fails(1, &["clocks", "met", &key, "gdpr.art34"]);
+    assert!(no_proof.contains("--entry"), "{no_proof}");
+    data.ok(&["verify"]);
+}
+
+#[test]
+fn moving_the_detection_time_needs_a_reason_and_the_entry_names_the_clocks_moved() {
+    let data = Data::new(r#"["amazon_incident"]"#);
+    let key = data.breach();
+    let refused = data.fails(
+        1,
+        &[
+            "incident",
+            "update",
+            &key,
+            "--detected",
+            "2026-03-05T07:00:00-05:00",
+        ],
+    );
+    assert!(refused.contains("needs a reason"), "{refused}");
+    data.ok(&[
+        "incident",
+        "update",
+        &key,
+        "--detected",
+        "2026-03-05T07:00:00-05:00",
+        "--reason",
+        "the first alert fired at 07:00",
+    ]);
+    let log = data.json(&["incident", "show", &key])["log"].clone();
+    let last = log.as_array().unwrap().last().unwrap();
+    assert_eq!(last["payload"]["reason"], "the first alert fired at 07:00");
+    assert_eq!(
+        last["text"],
+        "clocks recomputed: amazon_incident.notice due 2026-03-06T09:00:00-05:00 -> 2026-03-06T07:00:00-05:00"
+    );
+    let clocks = data.json(&["clocks"]);
+    assert_eq!(
+        clock(&clocks, "amazon_incident.notice")["due"],
+        "2026-03-06T07:00:00-05:00"
+    );
+}
+
+#[test]
+fn bad_facts_and_regime_files_are_refused_with_place_and_reason() {
+    let data = Data::new(r#"["amazon_incident"]"#);
+    let key = data.breach();
+    let region = data.fails(
+        1,
+        &["incident", "facts", &key, "--residents", "California=5"],
+    );
+    assert!(
+        region.contains("California") && region.contains("US-CA"),
+        "{region}"
+    );
+    let count = data.fails(1, &["incident", "facts", &key, "--residents", "US-CA=many"]);
+    assert!(count.contains("whole number"), "{count}");
+    let future = data.fails(
+        1,
+        &[
+            "incident",
+            "facts",
+            &key,
+            "--legal-process-received",
+            "2099-01-01T00:00:00Z",
+        ],
+    );
+    assert!(future.contains("future"), "{future}");
+    let moved = data.fails(
+        1,
+        &[
+            "incident",
+            "facts",
+            &key,
+            "--materiality-determined",
+            "2026-03-06T17:00:00-05:00",
+        ],
+    );
+    assert!(moved.contains("reason"), "{moved}");
+    std::fs::write(
+        data.path.join("regimes.toml"),
+        "[[regimes]]\nid = \"x\"\nname = \"X\"\nversion = \"1\"\nsource = \"s\"\nchecked = \"2026-11-23\"\ntriggers = [\"amazon_info\"]\ndeadlines = []\n",
+    )
+    .unwrap();
+    let file = data.fails(1, &["clocks"]);
+    assert!(
+        file.contains("regimes.toml:7") && file.contains("amazon_info"),
+        "{file}"
+    );
+    std::fs::write(data.path.join("regimes.toml"), "").unwrap();
+    std::fs::write(
+        data.path.join("rampart.toml"),
+        "[clocks]\nregimes = [\"amazon_incident\", \"us_zz\"]\n",
+    )
+    .unwrap();
+    let setting = data.fails(1, &["clocks"]);
+    assert!(
+        setting.contains("us_zz") && setting.contains("us_ca"),
+        "{setting}"
+    );
+}

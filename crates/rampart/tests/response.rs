@@ -1,0 +1,398 @@
+//! The plan run from the command line on SQLite: `init` stores the default plan; a staffed plan
+//! is applied, compared and reviewed; a high-severity unauthorized access with Amazon Information
+//! activates the team (tasks with owners and due times, roles from the rotation, a page to the
+//! on-call commander); identification, tasks, acknowledgement and training; bad input refused
+//! with nothing written.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Data {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+}
+
+impl Data {
+    fn new() -> Data {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let d = Data { _dir: dir, data };
+        d.ok(&["init"]);
+        d
+    }
+
+    fn run_as(&self, actor: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(args)
+            .env("RAMPART_DATA_DIR", &self.data)
+            .env("RAMPART_ACTOR", actor)
+            .env_remove("RAMPART_DATABASE_URL")
+            .output()
+            .unwrap()
+    }
+
+    fn ok_as(&self, actor: &str, args: &[&str]) -> String {
+        let out = self.run_as(actor, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        self.ok_as("alice", args)
+    }
+
+    fn fails(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run_as("alice", args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        stderr
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
+    /// The rows `sql` selects from the SQLite database, as the sqlite3 tool prints them.
+    fn sqlite(&self, sql: &str) -> String {
+        let out = Command::new("sqlite3")
+            .arg(self.data.join("rampart.db"))
+            .arg(sql)
+            .output()
+            .expect("the sqlite3 tool (scripts/test installs it)");
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Writes `text` as a plan file beside the data directory and returns its path.
+    fn plan_file(&self, name: &str, text: &str) -> String {
+        let path = self.data.parent().unwrap().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+}
+
+/// The default plan with ana and ben taking turns as commander and cy as the IMPOC.
+fn staffed_plan() -> String {
+    let text = rampart_plan::DEFAULT_PLAN_TOML
+        .replacen("members = []", "members = [\"ana\", \"ben\"]", 1)
+        .replacen("members = []", "members = [\"cy\"]", 1);
+    format!(
+        "{text}
+[members.ana]
+name = \"Ana Example\"
+email = \"ana@example.org\"
+roles = [\"commander\", \"technical_lead\"]
+
+[members.ben]
+name = \"Ben Example\"
+email = \"ben@example.org\"
+roles = [\"commander\", \"scribe\"]
+
+[members.cy]
+name = \"Cy Example\"
+email = \"cy@example.org\"
+roles = [\"impoc\", \"legal_privacy\", \"communications_lead\"]
+"
+    )
+}
+
+#[test]
+fn init_stores_the_default_plan_and_apply_adds_versions() {
+    let d = Data::new();
+    let status = d.json(&["plan", "status"]);
+    assert_eq!(status["version"], 1);
+    assert_eq!(status["review"]["state"], "current");
+    assert_eq!(status["plan_log"]["verified"], true);
+    let written = d.data.join("plan.toml");
+    d.ok(&["plan", "validate", written.to_str().unwrap()]);
+    d.ok(&["init"]);
+    assert_eq!(d.json(&["plan", "history"]).as_array().unwrap().len(), 1);
+
+    let file = d.plan_file("staffed.toml", &staffed_plan());
+    let out = d.ok(&["plan", "apply", &file, "--reason", "the team"]);
+    assert!(out.contains("plan version 2 applied"), "{out}");
+    let out = d.ok(&["plan", "apply", &file]);
+    assert!(out.contains("nothing applied"), "{out}");
+    let changes = d.json(&["plan", "diff", "--from", "1"]);
+    let paths: Vec<&str> = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"members.ana"), "{paths:?}");
+    assert!(paths.contains(&"rotations.commander.members"), "{paths:?}");
+    assert_eq!(d.ok(&["plan", "diff", &file]).trim(), "no differences");
+    let shown = d.json(&["plan", "show", "--plan-version", "1"]);
+    assert_eq!(shown["members"], serde_json::json!({}));
+
+    let broken = d.plan_file(
+        "broken.toml",
+        &staffed_plan().replacen("ack_within = \"15m\"", "ack_within = \"soon\"", 1),
+    );
+    let err = d.fails(1, &["plan", "apply", &broken]);
+    assert!(
+        err.contains("broken.toml:") && err.contains("soon"),
+        "{err}"
+    );
+    assert_eq!(d.json(&["plan", "history"]).as_array().unwrap().len(), 2);
+    d.fails(2, &["plan", "show", "--plan-version", "9"]);
+
+    d.ok(&[
+        "plan",
+        "change",
+        "moved the order database to a new AWS account",
+    ]);
+    assert_eq!(d.json(&["plan", "status"])["review"]["state"], "due");
+    d.fails(1, &["plan", "review", "--approver", " "]);
+    d.ok(&[
+        "plan",
+        "review",
+        "--approver",
+        "Carol Example (CEO)",
+        "--notes",
+        "ok",
+    ]);
+    let status = d.json(&["plan", "status"]);
+    assert_eq!(status["review"]["state"], "current");
+    assert_eq!(status["review"]["last_review"]["version"], 2);
+}
+
+#[test]
+fn a_high_severity_amazon_incident_activates_the_team_and_pages_the_commander() {
+    let d = Data::new();
+    d.ok(&[
+        "plan",
+        "apply",
+        &d.plan_file("staffed.toml", &staffed_plan()),
+    ]);
+    let key = d
+        .ok(&[
+            "incident",
+            "open",
+            "--title",
+            "Unknown SP-API calls",
+            "--type",
+            "unauthorized_access",
+            "--amazon-data",
+            "--severity",
+            "high",
+        ])
+        .trim()
+        .to_owned();
+    d.ok(&["incident", "activate", &key]);
+    let tasks = d.json(&["task", "list", &key]);
+    let tasks = tasks.as_array().unwrap();
+    let find = |id: &str| tasks.iter().find(|t| t["task"] == id).unwrap().clone();
+    let notify = find("notify_amazon");
+    assert_eq!(notify["owner"], "cy");
+    assert_eq!(notify["role"], "impoc");
+    assert!(notify["due"].is_string(), "due from detection: {notify}");
+    assert!(
+        find("activate_team")["due"].is_null(),
+        "due from confirmation, not yet known"
+    );
+    find("report_to_law_enforcement");
+    find("contain_filter_traffic");
+
+    let incident = d.json(&["incident", "show", &key]);
+    let commander = incident["incident"]["roles"]["commander"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(["ana", "ben"].contains(&commander.as_str()), "{commander}");
+    let pages = d.json(&["page", "list", "--open"]);
+    let page = &pages[0]["page"];
+    assert_eq!(page["step"], "on_call_commander");
+    assert_eq!(page["recipients"][0]["member"], commander.as_str());
+
+    let queued = d.sqlite("SELECT recipients, state, subject FROM outbox_messages");
+    assert_eq!(queued.lines().count(), 1, "{queued}");
+    assert!(
+        queued.contains(&format!("{commander}@example.org")),
+        "{queued}"
+    );
+    assert!(queued.contains("|pending|[Rampart] Page: INC-"), "{queued}");
+
+    d.ok_as(&commander, &["page", "ack", &key]);
+    assert!(
+        d.json(&["page", "list", "--open"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    d.fails(1, &["page", "ack", &key]);
+
+    d.ok_as("cy", &["task", "start", &key, "notify_amazon"]);
+    d.ok_as("cy", &["task", "done", &key, "notify_amazon"]);
+    d.fails(1, &["task", "skip", &key, "report_to_law_enforcement"]);
+    d.ok(&["task", "skip", &key, "contain_reroute_traffic"]);
+    d.ok(&[
+        "task",
+        "skip",
+        &key,
+        "contain_isolate_network",
+        "--reason",
+        "single host",
+    ]);
+    let tasks = d.json(&["task", "list", &key]);
+    let status = |id: &str| {
+        tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["task"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("notify_amazon"), "done");
+    assert_eq!(status("contain_reroute_traffic"), "skipped");
+    assert!(d.json(&["verify"])["entries"].as_u64().unwrap() > 5);
+}
+
+#[test]
+fn identification_confirms_with_a_yes_or_dismisses_with_a_reason() {
+    let d = Data::new();
+    d.ok(&[
+        "plan",
+        "apply",
+        &d.plan_file("staffed.toml", &staffed_plan()),
+    ]);
+    let open = |title: &str| {
+        d.ok(&["incident", "open", "--title", title, "--type", "other"])
+            .trim()
+            .to_owned()
+    };
+    let key = open("Odd mail to support");
+    assert!(
+        d.json(&["task", "list", &key])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    d.fails(1, &["incident", "identify", &key, "--answer", "aliens=yes"]);
+    d.fails(
+        1,
+        &[
+            "incident",
+            "identify",
+            &key,
+            "--answer",
+            "personal_data=maybe",
+        ],
+    );
+    d.fails(1, &["incident", "identify", &key, "--confirm"]);
+    let out = d.json(&[
+        "incident",
+        "identify",
+        &key,
+        "--answer",
+        "amazon_information=yes",
+        "--answer",
+        "personal_data=no",
+        "--functional-impact",
+        "low",
+        "--information-impact",
+        "proprietary_breach",
+        "--recoverability",
+        "regular",
+        "--confirm",
+    ]);
+    assert_eq!(out["state"], "confirmed");
+    assert_eq!(out["severity"], "medium");
+    assert_eq!(out["decision"]["decision"], "confirmed");
+    assert!(out["confirmed"].is_string());
+    let shown = d.json(&["incident", "show", &key]);
+    assert_eq!(shown["incident"]["flags"]["amazon_information"], true);
+    let tasks = d.json(&["task", "list", &key]);
+    let tasks = tasks.as_array().unwrap();
+    assert!(tasks.iter().any(|t| t["task"] == "notify_amazon"));
+    let activate = tasks.iter().find(|t| t["task"] == "activate_team").unwrap();
+    assert!(
+        activate["due"].is_string(),
+        "due from confirmation: {activate}"
+    );
+
+    let other = open("Printer offline");
+    d.fails(1, &["incident", "identify", &other, "--dismiss", " "]);
+    let out = d.json(&[
+        "incident",
+        "identify",
+        &other,
+        "--answer",
+        "service_disruption=no",
+        "--dismiss",
+        "paper jam",
+    ]);
+    assert_eq!(out["state"], "dismissed");
+    assert_eq!(out["decision"]["reason"], "paper jam");
+}
+
+#[test]
+fn training_is_recorded_per_member_and_overdue_is_listed() {
+    let d = Data::new();
+    d.ok(&[
+        "plan",
+        "apply",
+        &d.plan_file("staffed.toml", &staffed_plan()),
+    ]);
+    let overdue = d.json(&["training", "overdue"]);
+    let before = overdue.as_array().unwrap().len();
+    assert!(before > 0);
+    d.ok(&[
+        "training",
+        "add",
+        "cy",
+        "amazon_reporting",
+        "--completed",
+        "2026-01-10",
+    ]);
+    let cy = d.json(&["training", "list", "--member", "cy"]);
+    let amazon = cy
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["training"] == "amazon_reporting")
+        .unwrap()
+        .clone();
+    assert_eq!(amazon["state"], "current");
+    assert_eq!(amazon["expires"], "2027-01-10");
+    assert_eq!(
+        d.json(&["training", "overdue"]).as_array().unwrap().len(),
+        before - 1
+    );
+    d.fails(1, &["training", "add", "zed", "amazon_reporting"]);
+    d.fails(1, &["training", "add", "cy", "juggling"]);
+    d.fails(
+        1,
+        &[
+            "training",
+            "add",
+            "cy",
+            "amazon_reporting",
+            "--completed",
+            "yesterday",
+        ],
+    );
+    d.fails(
+        1,
+        &[
+            "training",
+            "add",
+            "cy",
+            "amazon_reporting",
+            "--completed",
+            "2999-01-01",
+        ],
+    );
+}

@@ -1,0 +1,152 @@
+//! The REST API under `/api/v1`: incidents and their log, evidence, verification and export
+//! (`incidents`, `evidence`), accounts, sessions and tokens (`accounts`), and the OpenAPI
+//! document built from the route table (`openapi`).
+//!
+//! Bodies are JSON with unknown fields refused ([`ApiJson`]); every failure is the one error body
+//! of [`crate::error`]. Incidents outside what the caller may see answer 404, as if absent.
+
+mod accounts;
+mod evidence;
+mod incidents;
+mod openapi;
+
+pub(crate) use accounts::{check_name, new_link, sign_in_with, take_link};
+pub(crate) use incidents::{change, decode_cursor, encode_cursor, now};
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use rampart_core::{Incident, IncidentId, IncidentKey};
+use rampart_store::{IncidentRef, Visibility};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::access::Route;
+use crate::app::App;
+use crate::auth::Principal;
+use crate::error::{ApiError, ErrorCode};
+
+/// Every API route.
+pub(crate) fn routes() -> Vec<Route> {
+    let mut all = accounts::routes();
+    all.extend(incidents::routes());
+    all.extend(evidence::routes());
+    all.extend(openapi::routes());
+    all
+}
+
+/// A JSON body of type `T`: `Content-Type: application/json`, at most the configured size, and
+/// every field known; a field that does not fit is named by its path in `details.path`.
+#[derive(Debug)]
+pub(crate) struct ApiJson<T>(pub(crate) T);
+
+impl<T: DeserializeOwned> FromRequest<App> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, app: &App) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                "this route takes a JSON body: send Content-Type: application/json",
+            ));
+        }
+        let limit = app.config().max_json_bytes;
+        let body = axum::body::to_bytes(request.into_body(), limit)
+            .await
+            .map_err(|_| too_large("JSON body", limit))?;
+        parse_json(&body).map(ApiJson)
+    }
+}
+
+/// `body` as a `T`, or a 400 naming the field that does not fit.
+pub(crate) fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        ApiError::new(
+            ErrorCode::InvalidJson,
+            format!("the JSON body is not valid at {path}: {inner}"),
+        )
+        .with_details(json!({ "path": path, "line": inner.line(), "column": inner.column() }))
+    })
+}
+
+/// A 413 for `what` over `limit` bytes.
+pub(crate) fn too_large(what: &str, limit: usize) -> ApiError {
+    ApiError::new(
+        ErrorCode::PayloadTooLarge,
+        format!("the {what} is larger than the limit of {limit} bytes, or could not be read whole"),
+    )
+    .with_details(json!({ "limit": limit }))
+}
+
+/// Query parameters of type `T`, unknown ones refused.
+#[derive(Debug)]
+pub(crate) struct ApiQuery<T>(pub(crate) T);
+
+impl<T: DeserializeOwned> FromRequestParts<App> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &App) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| ApiError::bad_request(format!("query parameters: {}", e.body_text())))
+    }
+}
+
+/// Path parameters of type `T`; one that does not parse is a 400 with the error body.
+#[derive(Debug)]
+pub(crate) struct ApiPath<T>(pub(crate) T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<App> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, app)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e| ApiError::bad_request(format!("path: {}", e.body_text())))
+    }
+}
+
+/// An incident key (`INC-2026-0042`) or id as written in a path.
+pub(crate) fn incident_ref(text: &str) -> Result<IncidentRef, ApiError> {
+    if let Ok(key) = text.parse::<IncidentKey>() {
+        return Ok(IncidentRef::Key(key));
+    }
+    text.parse::<IncidentId>()
+        .map(IncidentRef::Id)
+        .map_err(|_| {
+            ApiError::bad_request(format!(
+                "{text:?} is not an incident key such as INC-2026-0042 or an incident id (a UUID)"
+            ))
+        })
+}
+
+/// The incident `text` names, if `principal` may see it; 404 otherwise.
+pub(crate) async fn visible_incident(
+    app: &App,
+    principal: &Principal,
+    text: &str,
+) -> Result<Incident, ApiError> {
+    let which = incident_ref(text)?;
+    let incident = app.store().incident(which).await?;
+    let visible = match principal.visibility() {
+        Visibility::All => true,
+        Visibility::OpenedBy(actor) => incident.opened_by() == actor,
+        Visibility::SharedWith(user) => app.store().is_shared(incident.id(), user).await?,
+    };
+    if visible {
+        Ok(incident)
+    } else {
+        Err(ApiError::not_found(format!("incident {which}")))
+    }
+}

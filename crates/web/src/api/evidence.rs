@@ -1,0 +1,372 @@
+//! Evidence (upload, list, download checked against its SHA-256, custody), verification of one
+//! incident's chain or the whole log, the export bundle, and sharing with external reviewers.
+//!
+//! An upload is the raw request body (`Content-Type` is recorded as the media type), at most the
+//! configured size; the file name is a query parameter, reduced to a safe base name, so a path in
+//! it never reaches the file system.
+
+use std::io::Write as _;
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use jiff::Timestamp;
+use rampart_core::incident::{EvidenceMeta, FileName, MediaType};
+use rampart_core::{Bundle, Command, Digest, Incident, verify_bundle};
+use rampart_store::{StoredFile, UserRole};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::incidents::{change, now};
+use super::{ApiJson, ApiPath, ApiQuery, too_large, visible_incident};
+use crate::access::{Access, Route};
+use crate::app::App;
+use crate::auth::Principal;
+use crate::error::{ApiError, ErrorCode};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UploadParams {
+    file_name: String,
+    #[serde(default)]
+    description: String,
+}
+
+async fn upload(
+    State(app): State<App>,
+    principal: Principal,
+    ApiPath(key): ApiPath<String>,
+    ApiQuery(params): ApiQuery<UploadParams>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let incident = visible_incident(&app, &principal, &key).await?;
+    let media_type = match request.headers().get(header::CONTENT_TYPE) {
+        None => MediaType::octet_stream(),
+        Some(v) => v
+            .to_str()
+            .map_err(|_| ApiError::bad_request("Content-Type is not text"))?
+            .parse::<MediaType>()?,
+    };
+    let limit = app.config().max_upload_bytes;
+    let body = axum::body::to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|_| too_large("upload", limit))?;
+    let temp = tokio::task::spawn_blocking(move || -> std::io::Result<tempfile::NamedTempFile> {
+        let mut temp = tempfile::NamedTempFile::new()?;
+        temp.write_all(&body)?;
+        temp.flush()?;
+        Ok(temp)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    let name = FileName::sanitize(&params.file_name);
+    let ctx = rampart_core::Context {
+        actor: &principal.user.name,
+        now: now(),
+        types: app.types(),
+    };
+    let appended = app
+        .store()
+        .put_evidence(
+            incident.id(),
+            temp.path(),
+            |current: &Incident, stored: StoredFile| {
+                let meta = EvidenceMeta {
+                    sha256: stored.sha256,
+                    size: stored.size,
+                    media_type,
+                    file_name: name,
+                    description: params.description,
+                };
+                current.decide(
+                    &ctx,
+                    Command::AddEvidence {
+                        meta,
+                        custodian: None,
+                    },
+                    String::new(),
+                )
+            },
+        )
+        .await?;
+    let added = appended.incident.evidence().last().map(|e| e.meta.clone());
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "evidence": added, "entry": appended.entry })),
+    )
+        .into_response())
+}
+
+async fn list(
+    State(app): State<App>,
+    principal: Principal,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let incident = visible_incident(&app, &principal, &key).await?;
+    let items: Vec<_> = app
+        .store()
+        .evidence_of(incident.id())
+        .await?
+        .into_iter()
+        .map(|r| {
+            json!({
+                "sha256": r.meta.sha256.to_string(),
+                "size": r.meta.size,
+                "media_type": r.meta.media_type.as_str(),
+                "file_name": r.meta.file_name.as_str(),
+                "description": r.meta.description,
+                "added_by": r.added_by,
+                "added_at": r.added_at.to_string(),
+                "custodian": r.custodian,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "evidence": items })).into_response())
+}
+
+fn digest(text: &str) -> Result<Digest, ApiError> {
+    text.parse::<Digest>().map_err(|e| {
+        ApiError::bad_request(format!(
+            "{text:?} is not a SHA-256 (64 hexadecimal digits): {e}"
+        ))
+    })
+}
+
+async fn download(
+    State(app): State<App>,
+    principal: Principal,
+    ApiPath((key, sha256)): ApiPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let sha256 = digest(&sha256)?;
+    let incident = visible_incident(&app, &principal, &key).await?;
+    let item = incident
+        .evidence()
+        .iter()
+        .find(|e| e.meta.sha256 == sha256)
+        .ok_or_else(|| ApiError::not_found(format!("evidence {sha256} of {}", incident.key())))?;
+    let path = app.store().evidence_path(&sha256);
+    let bytes = tokio::fs::read(&path).await.map_err(|e| {
+        ApiError::from(rampart_store::StoreError::EvidenceMissing {
+            path: path.clone(),
+            sha256,
+        })
+        .with_details(json!({ "io": e.kind().to_string() }))
+    })?;
+    let actual = Digest::of(&bytes);
+    if actual != sha256 {
+        return Err(rampart_store::StoreError::EvidenceDamaged {
+            path,
+            expected: sha256,
+            actual,
+        }
+        .into());
+    }
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        item.meta.file_name.as_str().replace(['"', '\\'], "_")
+    );
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(item.meta.media_type.as_str())
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        "x-content-sha256",
+        HeaderValue::from_str(&sha256.to_string()).map_err(ApiError::internal)?,
+    );
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustodyBody {
+    to: String,
+    reason: String,
+    at: Option<rampart_core::ZonedTime>,
+}
+
+async fn custody(
+    State(app): State<App>,
+    principal: Principal,
+    ApiPath((key, sha256)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<CustodyBody>,
+) -> Result<Response, ApiError> {
+    let cmd = Command::TransferCustody {
+        sha256: digest(&sha256)?,
+        to: body.to,
+        at: body.at,
+        reason: body.reason,
+    };
+    change(&app, &principal, &key, cmd, String::new()).await
+}
+
+fn verification(result: rampart_store::Verification) -> Response {
+    match result {
+        Ok(summary) => Json(json!({ "verified": true, "summary": summary })).into_response(),
+        Err(bad) => Json(json!({
+            "verified": false,
+            "problem": bad.to_string(),
+            "first_bad_entry": bad.entry.map(|e| e.to_string()),
+            "index": bad.index,
+        }))
+        .into_response(),
+    }
+}
+
+async fn verify_incident(
+    State(app): State<App>,
+    principal: Principal,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let incident = visible_incident(&app, &principal, &key).await?;
+    Ok(verification(
+        app.store().verify_incident(incident.id()).await?,
+    ))
+}
+
+async fn verify_all(State(app): State<App>) -> Result<Response, ApiError> {
+    Ok(verification(app.store().verify_log().await?))
+}
+
+async fn export(
+    State(app): State<App>,
+    principal: Principal,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let incident = visible_incident(&app, &principal, &key).await?;
+    let ctx = rampart_core::Context {
+        actor: &principal.user.name,
+        now: now(),
+        types: app.types(),
+    };
+    let recorded = app
+        .store()
+        .append(incident.id(), |current| {
+            current.decide(&ctx, Command::RecordExport, String::new())
+        })
+        .await?;
+    let entries = app.store().log_of(incident.id()).await?;
+    let bundle =
+        Bundle::new(entries, recorded.entry.global_head(), Timestamp::now()).map_err(|e| {
+            ApiError::new(
+                ErrorCode::IntegrityFailure,
+                format!("the stored log does not replay: {e}"),
+            )
+        })?;
+    verify_bundle(&bundle).map_err(|e| {
+        ApiError::new(
+            ErrorCode::IntegrityFailure,
+            format!("the bundle does not verify: {e}"),
+        )
+    })?;
+    Ok(Json(bundle).into_response())
+}
+
+async fn share(
+    State(app): State<App>,
+    principal: Principal,
+    ApiPath((key, user)): ApiPath<(String, Uuid)>,
+) -> Result<Response, ApiError> {
+    let incident = visible_incident(&app, &principal, &key).await?;
+    let reviewer = app
+        .store()
+        .user(user)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("user {user}")))?;
+    if reviewer.role != UserRole::ExternalReviewer {
+        return Err(ApiError::new(
+            ErrorCode::Refused,
+            format!(
+                "{} is a {}, who sees incidents by role; only external reviewers are given shares",
+                reviewer.name, reviewer.role
+            ),
+        ));
+    }
+    app.store()
+        .share_incident(
+            incident.id(),
+            reviewer.id,
+            &principal.user.name,
+            Timestamp::now(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The evidence, verification, export and sharing routes.
+pub(crate) fn routes() -> Vec<Route> {
+    let route = |method, path, access, summary, handler| Route {
+        method,
+        path,
+        access,
+        summary,
+        handler,
+    };
+    vec![
+        route(
+            Method::POST,
+            "/api/v1/incidents/{key}/evidence",
+            Access::Respond,
+            "Upload an evidence file (raw body; file_name and description as query parameters)",
+            post(upload),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/incidents/{key}/evidence",
+            Access::Read,
+            "An incident's evidence items",
+            get(list),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/incidents/{key}/evidence/{sha256}",
+            Access::Read,
+            "Download an evidence file, checked against its SHA-256",
+            get(download),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/incidents/{key}/evidence/{sha256}/custody",
+            Access::Respond,
+            "Hand an evidence item to a new custodian",
+            post(custody),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/incidents/{key}/verification",
+            Access::Read,
+            "Verify an incident's hash chain",
+            get(verify_incident),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/incidents/{key}/export",
+            Access::Respond,
+            "Export an incident as a self-verifying bundle (recorded in its log)",
+            post(export),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/incidents/{key}/shares/{user}",
+            Access::Administer,
+            "Share an incident with an external reviewer",
+            put(share),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/verification",
+            Access::Audit,
+            "Verify the whole log, both chains",
+            get(verify_all),
+        ),
+    ]
+}

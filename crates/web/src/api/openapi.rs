@@ -1,0 +1,160 @@
+//! The OpenAPI 3.1 document at `/api/openapi.json`, built from the route table: every path and
+//! method, its summary, its path parameters, who may call it (`x-rampart-access`), how to
+//! authenticate, and the one error body.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::Method;
+use axum::routing::get;
+use serde_json::{Map, Value, json};
+
+use crate::access::{Access, Route, route_table};
+use crate::app::App;
+
+fn access_name(access: Access) -> &'static str {
+    match access {
+        Access::Public => "public",
+        Access::SignedIn => "signed_in",
+        Access::Read => "read",
+        Access::Report => "report",
+        Access::Respond => "respond",
+        Access::Audit => "audit",
+        Access::Administer => "administer",
+    }
+}
+
+fn parameter(name: &str) -> Value {
+    let schema = match name {
+        "id" | "user" => json!({ "type": "string", "format": "uuid" }),
+        "sha256" => json!({ "type": "string", "pattern": "^[0-9a-f]{64}$" }),
+        _ => json!({ "type": "string" }),
+    };
+    json!({ "name": name, "in": "path", "required": true, "schema": schema })
+}
+
+fn operation_id(method: &Method, path: &str) -> String {
+    let mut id = method.as_str().to_lowercase();
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        id.push('_');
+        id.extend(
+            part.chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+        );
+    }
+    id.replace("__", "_").trim_end_matches('_').to_owned()
+}
+
+/// The document.
+pub(crate) fn document(public_url: &str) -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    // The API and the operational endpoints; the pages are for browsers.
+    let described = route_table().into_iter().filter(|r| {
+        r.path.starts_with("/api/") || matches!(r.path, "/healthz" | "/metrics" | "/version")
+    });
+    for route in described {
+        let parameters: Vec<Value> = route
+            .path
+            .split('/')
+            .filter_map(|p| p.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
+            .map(parameter)
+            .collect();
+        let security = if route.access == Access::Public {
+            json!([])
+        } else {
+            json!([{ "bearer": [] }, { "session": [] }])
+        };
+        let operation = json!({
+            "operationId": operation_id(&route.method, route.path),
+            "summary": route.summary,
+            "parameters": parameters,
+            "security": security,
+            "x-rampart-access": access_name(route.access),
+            "responses": {
+                "2XX": { "description": "Success" },
+                "default": {
+                    "description": "An error",
+                    "content": { "application/json": {
+                        "schema": { "$ref": "#/components/schemas/Error" }
+                    } }
+                }
+            }
+        });
+        let entry = paths
+            .entry(route.path.to_owned())
+            .or_insert_with(|| json!({}));
+        if let Some(methods) = entry.as_object_mut() {
+            methods.insert(route.method.as_str().to_lowercase(), operation);
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Rampart",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Incident response: incidents, their hash-chained log, evidence, accounts."
+        },
+        "servers": [{ "url": public_url }],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE }
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["code", "message", "details"],
+                    "properties": {
+                        "code": { "type": "string" },
+                        "message": { "type": "string" },
+                        "details": { "type": "object" }
+                    }
+                }
+            }
+        }
+    })
+}
+
+async fn openapi(State(app): State<App>) -> Json<Value> {
+    Json(document(&app.config().public_url))
+}
+
+/// The route of the document.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![Route {
+        method: Method::GET,
+        path: "/api/openapi.json",
+        access: Access::Public,
+        summary: "This API's OpenAPI 3.1 document",
+        handler: get(openapi),
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_described_with_its_parameters() {
+        let doc = document("http://127.0.0.1:8080");
+        let paths = doc["paths"].as_object().unwrap();
+        let operations: usize = paths.values().map(|m| m.as_object().unwrap().len()).sum();
+        let outside_api = route_table()
+            .iter()
+            .filter(|r| !r.path.starts_with("/api/"))
+            .count();
+        assert_eq!(
+            operations + outside_api,
+            route_table().len() + 3,
+            "every API route and the three operational ones"
+        );
+        assert!(paths.contains_key("/api/v1/incidents") && !paths.contains_key("/incidents"));
+        let download = &doc["paths"]["/api/v1/incidents/{key}/evidence/{sha256}"]["get"];
+        assert_eq!(download["parameters"][1]["name"], "sha256");
+        assert_eq!(download["x-rampart-access"], "read");
+        assert_eq!(
+            operation_id(&Method::GET, "/api/v1/incidents/{key}"),
+            "get_api_v1_incidents_key"
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! The web service's tests, one binary: accounts, incidents, the route × role table (through the
+//! router, no socket) and the service on a real socket. Each runs against SQLite and, when
+//! `RAMPART_TEST_DATABASE_URL` names a server, PostgreSQL.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs,
+    unreachable_pub
+)]
+
+mod support;
+
+mod accounts;
+mod incidents;
+mod pages;
+mod routes;
+mod server;
