@@ -2,12 +2,15 @@
 //! is applied, compared and reviewed; a high-severity unauthorized access with Amazon Information
 //! activates the team (tasks with owners and due times, roles from the rotation, a page to the
 //! on-call commander); identification, tasks, acknowledgement and training; bad input refused
-//! with nothing written.
+//! with nothing written. The service delivers the page to a real SMTP server and escalates it
+//! when nobody acknowledges.
 #![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
+use rampart_testkit::smtp::{Security, Sink, header};
 use serde_json::Value;
 
 struct Data {
@@ -395,4 +398,120 @@ fn training_is_recorded_per_member_and_overdue_is_listed() {
             "2999-01-01",
         ],
     );
+}
+
+/// `rampart serve` run over `data` until dropped, with its timed work every `escalate_every`
+/// seconds.
+struct Service(std::process::Child);
+
+impl Service {
+    fn start(d: &Data, escalate_every: &str) -> Service {
+        let child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--escalate-every"])
+            .arg(escalate_every)
+            .env("RAMPART_DATA_DIR", &d.data)
+            .env_remove("RAMPART_DATABASE_URL")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        Service(child)
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Opening a high-severity unauthorized access with Amazon Information activates the team at
+/// once; the service delivers the on-call commander's page to a real SMTP server and, left
+/// unacknowledged past its window, escalates it on its own to the next step of the chain, which
+/// pages the other commander too.
+#[test]
+fn the_service_delivers_the_page_and_escalates_it_when_nobody_acknowledges() {
+    let Some(sink) = Sink::start(Security::Starttls) else {
+        return;
+    };
+    let d = Data::new();
+    let plan = staffed_plan().replacen("ack_within = \"15m\"", "ack_within = \"1m\"", 1);
+    d.ok(&["plan", "apply", &d.plan_file("staffed.toml", &plan)]);
+    let settings = d.data.join("rampart.toml");
+    let mut text = std::fs::read_to_string(&settings).unwrap();
+    text.push_str(&format!(
+        "\n[notify.smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"starttls\"\n\
+         from = \"Rampart <rampart@example.org>\"\nca_file = {:?}\n",
+        sink.port, sink.ca_file
+    ));
+    std::fs::write(&settings, text).unwrap();
+
+    let opened = Instant::now();
+    let key = d
+        .ok(&[
+            "incident",
+            "open",
+            "--title",
+            "Unknown SP-API calls",
+            "--type",
+            "unauthorized_access",
+            "--amazon-data",
+            "--severity",
+            "high",
+        ])
+        .trim()
+        .to_owned();
+    let tasks = d.json(&["task", "list", &key]);
+    let notify = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task"] == "notify_amazon")
+        .expect("the playbook's tasks are created on opening");
+    assert_eq!(
+        (&notify["owner"], notify["due"].is_string()),
+        (&"cy".into(), true)
+    );
+    let incident = d.json(&["incident", "show", &key]);
+    let commander = incident["incident"]["roles"]["commander"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = if commander == "ana" { "ben" } else { "ana" };
+
+    let _service = Service::start(&d, "1");
+    let first = sink.wait_for_blocking(1);
+    assert_eq!(
+        header(&first[0], "To").unwrap(),
+        format!("{commander}@example.org")
+    );
+    assert!(header(&first[0], "Subject").unwrap().contains(&key));
+    assert_eq!(
+        d.json(&["page", "list", "--open"])[0]["page"]["step"],
+        "on_call_commander"
+    );
+
+    // Nobody acknowledges: a minute after the page, the service moves it to all commanders.
+    std::thread::sleep(Duration::from_secs(62).saturating_sub(opened.elapsed()));
+    let all = sink.wait_for_blocking(3);
+    let to: Vec<String> = all[1..].iter().filter_map(|m| header(m, "To")).collect();
+    assert!(to.contains(&format!("{other}@example.org")), "{to:?}");
+    let pages = d.json(&["page", "list", "--open"]);
+    assert_eq!(pages[0]["page"]["step"], "all_commanders", "{pages}");
+    let log = d.json(&["incident", "show", &key]);
+    let escalated = log["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "incident.page_escalated")
+        .expect("the escalation is in the log");
+    assert_eq!(escalated["actor"], "rampart");
+    d.ok_as(other, &["page", "ack", &key]);
+    assert!(
+        d.json(&["page", "list", "--open"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    d.ok(&["verify"]);
 }

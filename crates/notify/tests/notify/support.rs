@@ -5,7 +5,7 @@
 //! failure), as the store's conformance suite does.
 
 pub mod receiver;
-pub mod sink;
+pub use rampart_testkit::smtp as sink;
 
 use jiff::Timestamp;
 use rampart_core::incident::{IncidentType, TypeCatalog};

@@ -15,7 +15,7 @@ use super::exit::{Code, Failure};
 
 /// Options every verb accepts. The PostgreSQL URL is read from `RAMPART_DATABASE_URL` only, never
 /// from a flag, so its password does not show in the process list.
-#[derive(Debug, ClapArgs)]
+#[derive(Clone, Debug, ClapArgs)]
 pub(crate) struct Globals {
     /// The data directory: the SQLite database, evidence files and `rampart.toml`.
     #[arg(long, global = true, env = "RAMPART_DATA_DIR", value_name = "DIR")]

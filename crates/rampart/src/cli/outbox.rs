@@ -224,8 +224,12 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
 
 /// The delivery configuration: `[notify]` of `rampart.toml` with secrets from the environment.
 pub(crate) fn notify_config(session: &Session) -> anyhow::Result<NotifyConfig> {
-    let data_dir = session.store.config().data_dir().to_owned();
-    let settings = read_settings(&data_dir)?;
+    notify_config_in(session.store.config().data_dir())
+}
+
+/// The delivery configuration of the data directory `data_dir`.
+pub(crate) fn notify_config_in(data_dir: &Path) -> anyhow::Result<NotifyConfig> {
+    let settings = read_settings(data_dir)?;
     NotifyConfig::from_settings(&settings.notify, |name| std::env::var(name).ok())
         .map_err(|e| bad_input(format!("{}: {e}", data_dir.join("rampart.toml").display())))
 }

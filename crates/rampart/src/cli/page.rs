@@ -12,7 +12,6 @@ use super::context::{Globals, Session, bad_input, incident_ref};
 use super::exit::{Code, Failure};
 use super::incident::change;
 use super::output;
-use super::plan::stored_plan;
 use super::respond::append_all;
 
 /// Arguments of `rampart page`.
@@ -55,7 +54,11 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             let cmd = Command::Respond(ResponseCommand::AcknowledgePage { page });
             change(&session, &key, cmd, String::new())
         }
-        Verb::Escalate => escalate(&session),
+        Verb::Escalate => {
+            let escalated = escalate_due(&session)?;
+            println!("{escalated} page(s) escalated");
+            Ok(Code::Ok)
+        }
     }
 }
 
@@ -124,9 +127,14 @@ fn list(session: &Session, globals: &Globals, open_only: bool) -> anyhow::Result
     Ok(Code::Ok)
 }
 
-/// Moves every open page whose window ran out to the next step(s) of the chain, as of now.
-fn escalate(session: &Session) -> anyhow::Result<Code> {
-    let plan = stored_plan(session)?;
+/// Moves every open page whose window ran out to the next step(s) of the chain, as of now, and
+/// queues the new pages; returns how many escalation entries were written.
+/// Without a plan applied there is nothing to escalate: no page can have been sent.
+pub(crate) fn escalate_due(session: &Session) -> anyhow::Result<usize> {
+    let Some(current) = session.run(session.store.plan_version(None))? else {
+        return Ok(0);
+    };
+    let plan = current.plan;
     let now = session.now().instant();
     let incidents = session.run(session.store.incidents(&IncidentFilter::default()))?;
     let mut written = Vec::new();
@@ -148,8 +156,7 @@ fn escalate(session: &Session) -> anyhow::Result<Code> {
         written.extend(append_all(session, incident.id(), commands)?);
     }
     deliver(session, &written)?;
-    println!("{} page(s) escalated", written.len());
-    Ok(Code::Ok)
+    Ok(written.len())
 }
 
 /// Puts one e-mail per recipient of each page and escalation in `appended` in the outbox, where

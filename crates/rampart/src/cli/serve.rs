@@ -1,15 +1,28 @@
 //! `rampart serve`: the web service (REST API, accounts, health and metrics) over the opened store.
 //! On a store without users it prints a one-time link that creates the first administrator.
+//!
+//! Beside the requests, the service does the plan's timed work on its own: the outbox dispatcher
+//! delivers queued messages (pages, notices) as they fall due, and every `--escalate-every`
+//! seconds pages left unacknowledged past their window escalate along the chain (as
+//! `rampart page escalate` does; the log names the actor `rampart`).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Args as ClapArgs;
+use rampart_notify::Dispatcher;
 use rampart_store::{Store, StoreConfig};
 use rampart_web::{App, WebConfig};
+use tokio::sync::watch;
 
-use super::context::{Globals, bad_input, incident_types, store_error};
+use super::context::{Globals, Session, bad_input, incident_types, store_error};
 use super::exit::Code;
+use super::outbox::{notify_config_in, notify_error};
+use super::page::escalate_due;
+
+/// The actor the service's own timed work is logged under.
+const SERVICE_ACTOR: &str = "rampart";
 
 /// Arguments of `rampart serve`.
 #[derive(Debug, ClapArgs)]
@@ -29,6 +42,15 @@ pub(crate) struct Args {
         value_name = "MIB"
     )]
     max_upload_mb: usize,
+    /// How often to escalate pages left unacknowledged past their window, in seconds.
+    #[arg(
+        long,
+        default_value_t = 30,
+        env = "RAMPART_ESCALATE_EVERY",
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    escalate_every: u64,
 }
 
 /// Serves until interrupted (Ctrl-C or SIGTERM), finishing requests in flight.
@@ -67,11 +89,70 @@ async fn serve(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             "no administrator yet: open this one-time link to create the first one (valid 24 h):\n  {link}"
         );
     }
-    rampart_web::serve(listener, app, shutdown_signal())
-        .await
-        .context("server failed")?;
+    let dispatcher = Dispatcher::new(store.clone(), notify_config_in(config.data_dir())?)
+        .map_err(notify_error)?;
+    let (stop, stopped) = watch::channel(false);
+    let delivering = tokio::spawn(deliver(dispatcher, stopped.clone()));
+    let mut timed = globals.clone();
+    timed.actor = Some(SERVICE_ACTOR.to_owned());
+    let escalating = std::thread::spawn({
+        let every = Duration::from_secs(args.escalate_every);
+        move || escalate(&timed, every, stopped)
+    });
+    let served = rampart_web::serve(listener, app, shutdown_signal()).await;
+    // Both loops end at their next wait; a send error means both have ended already.
+    let _ = stop.send(true);
+    if delivering.await.is_err() {
+        eprintln!("error: the outbox dispatcher stopped abnormally");
+    }
+    if escalating.join().is_err() {
+        eprintln!("error: the escalation loop stopped abnormally");
+    }
+    served.context("server failed")?;
     store.close().await;
     Ok(Code::Ok)
+}
+
+/// Delivers the outbox until stopped; a store failure is reported and retried after a pause,
+/// since the messages stay queued and nothing is lost by waiting.
+async fn deliver(dispatcher: Dispatcher, mut stopped: watch::Receiver<bool>) {
+    loop {
+        let mut until = stopped.clone();
+        let ran = dispatcher.run(async move {
+            let _ = until.wait_for(|stop| *stop).await;
+        });
+        match ran.await {
+            Ok(()) => return,
+            Err(e) => eprintln!("error: delivering the outbox: {e}; retrying in 10 s"),
+        }
+        let pause = tokio::time::sleep(Duration::from_secs(10));
+        tokio::select! {
+            _ = stopped.wait_for(|stop| *stop) => return,
+            () = pause => {}
+        }
+    }
+}
+
+/// Escalates due pages every `every` until stopped, on a session of its own.
+fn escalate(globals: &Globals, every: Duration, mut stopped: watch::Receiver<bool>) {
+    let session = match Session::open(globals) {
+        Ok(session) => session,
+        Err(e) => {
+            eprintln!("error: pages will not escalate: cannot open the store: {e:#}");
+            return;
+        }
+    };
+    loop {
+        match escalate_due(&session) {
+            Ok(0) => {}
+            Ok(n) => eprintln!("{n} page(s) escalated"),
+            Err(e) => eprintln!("error: escalating pages: {e:#}"),
+        }
+        let stop = session.block_on(tokio::time::timeout(every, stopped.wait_for(|stop| *stop)));
+        if stop.is_ok() {
+            return;
+        }
+    }
 }
 
 async fn shutdown_signal() {

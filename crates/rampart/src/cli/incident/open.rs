@@ -1,14 +1,15 @@
 //! `rampart incident open`: the first entry of a new incident.
 
+use anyhow::Context as _;
 use clap::Args as ClapArgs;
 use rampart_core::incident::{
     FunctionalImpact, Impact, InformationImpact, Recoverability, Severity, SeverityOverride,
 };
-use rampart_core::{IncidentId, OpenIncident};
+use rampart_core::{Incident, IncidentId, OpenIncident};
 
 use crate::cli::context::{Globals, Session, domain_error, parse_time, parse_value};
 use crate::cli::exit::Code;
-use crate::cli::output;
+use crate::cli::{output, page, respond};
 
 /// The impact assessment (NIST SP 800-61): all three or none.
 #[derive(Debug, ClapArgs)]
@@ -135,14 +136,45 @@ pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::R
             detected,
             reported,
         };
-        rampart_core::Incident::open(&ctx, cmd, String::new())
+        Incident::open(&ctx, cmd, String::new())
     }))?;
     if globals.json {
         output::json(&appended.incident)?;
     } else {
         println!("{}", appended.incident.key());
     }
+    activate_on_open(session, &appended.incident)?;
     Ok(Code::Ok)
+}
+
+/// Activates the team at once when the plan says so for the incident's severity (high and
+/// critical in the default plan), before identification is decided. The incident stays opened
+/// whatever happens here; a failure says how to activate it by hand.
+fn activate_on_open(session: &Session, incident: &Incident) -> anyhow::Result<()> {
+    let Some(severity) = incident.severity() else {
+        return Ok(());
+    };
+    let Some(current) = session.run(session.store.plan_version(None))? else {
+        eprintln!("note: no plan is applied, so the team was not activated");
+        return Ok(());
+    };
+    if !current
+        .plan
+        .severity
+        .get(&severity)
+        .is_some_and(|l| l.activate_on_open)
+    {
+        return Ok(());
+    }
+    respond::activate(session, incident)
+        .and_then(|pages| page::deliver(session, &pages))
+        .with_context(|| {
+            format!(
+                "{key} is opened, but activating the team failed; retry with \
+                 `rampart incident activate {key}`",
+                key = incident.key()
+            )
+        })
 }
 
 /// The key's year: the year of "now" at the actor's offset.

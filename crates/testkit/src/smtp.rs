@@ -14,8 +14,12 @@ use std::time::{Duration, Instant};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use tempfile::TempDir;
 
+/// Names the Python that has aiosmtpd.
 pub const PYTHON_ENV: &str = "RAMPART_TEST_SMTP_PYTHON";
+/// Set to `1`, a missing aiosmtpd fails the test instead of skipping it.
 pub const REQUIRE_ENV: &str = "RAMPART_REQUIRE_SMTP";
+
+const POLL: Duration = Duration::from_millis(50);
 
 /// How the sink protects its connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,17 +135,36 @@ impl Sink {
     pub async fn wait_for(&self, n: usize) -> Vec<String> {
         let started = Instant::now();
         loop {
-            let messages = self.messages();
-            if messages.len() >= n {
+            if let Some(messages) = self.arrived(n, started) {
                 return messages;
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "{} of {n} messages arrived",
-                messages.len()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Waits, blocking the thread, until at least `n` messages arrived and returns them.
+    pub fn wait_for_blocking(&self, n: usize) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            if let Some(messages) = self.arrived(n, started) {
+                return messages;
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// The messages once at least `n` arrived; fails the test after 20 s of waiting.
+    fn arrived(&self, n: usize, started: Instant) -> Option<Vec<String>> {
+        let messages = self.messages();
+        if messages.len() >= n {
+            return Some(messages);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{} of {n} messages arrived",
+            messages.len()
+        );
+        None
     }
 }
 
