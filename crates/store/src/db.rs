@@ -71,27 +71,50 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
-/// How an append takes the one global write lock before reading the chain head.
+/// How a transaction takes the one global write lock, and how an append talks to each backend.
 ///
 /// SQLite: `BEGIN IMMEDIATE` takes the database write lock at the start of the transaction, so
 /// the head read next cannot change before commit. PostgreSQL: a plain `BEGIN`, then the head row
 /// is read `FOR UPDATE`, which makes every other append wait on that row until commit.
+///
+/// SQLite's driver runs each connection on a worker thread and every statement sent is a round trip
+/// to it, so on SQLite an append sends its `BEGIN IMMEDIATE` with its first read, and all its writes
+/// with the `COMMIT`, as one multi-statement text each (see `append/writes.rs`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AppendLock {
-    /// The statement that opens the transaction.
+    /// The statement that opens a transaction.
     pub(crate) begin: &'static str,
-    /// The statement that reads (and on PostgreSQL locks) the global chain head.
-    pub(crate) read_head: &'static str,
+    /// For an append: the statement sent before [`lock_and_read`](Self::lock_and_read), if that
+    /// does not open the transaction itself.
+    pub(crate) begin_apart: Option<&'static str>,
+    /// For an append: takes the lock (opening the transaction on SQLite) and reads the global
+    /// chain head (`seq`, `hash`) and, if [`lock_reads_record`](Self::lock_reads_record), the
+    /// record of incident `$1` (else, or when `$1` is NULL or names no incident, NULL).
+    pub(crate) lock_and_read: &'static str,
+    /// Whether [`lock_and_read`](Self::lock_and_read) reads a record. Not on PostgreSQL: there a
+    /// statement that waits for a row lock still reads other tables as they were when it started,
+    /// so the record is read by the next statement, once the lock is held.
+    pub(crate) lock_reads_record: bool,
+    /// Whether an append sends its writes and the commit as one multi-statement text.
+    pub(crate) batched_writes: bool,
 }
 
 impl AppendLock {
     pub(crate) const SQLITE: AppendLock = AppendLock {
         begin: "BEGIN IMMEDIATE",
-        read_head: "SELECT seq, hash FROM chain_head WHERE id = 1",
+        begin_apart: None,
+        lock_and_read: "BEGIN IMMEDIATE; \
+            SELECT seq, hash, (SELECT record FROM incidents WHERE id = $1) \
+            FROM chain_head WHERE id = 1",
+        lock_reads_record: true,
+        batched_writes: true,
     };
     pub(crate) const POSTGRES: AppendLock = AppendLock {
         begin: "BEGIN",
-        read_head: "SELECT seq, hash FROM chain_head WHERE id = 1 FOR UPDATE",
+        begin_apart: Some("BEGIN"),
+        lock_and_read: "SELECT seq, hash, NULL FROM chain_head WHERE id = 1 FOR UPDATE",
+        lock_reads_record: false,
+        batched_writes: false,
     };
 }
 
