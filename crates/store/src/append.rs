@@ -8,23 +8,20 @@
 //! [`AppendLock`](crate::db::AppendLock) for how each backend does it, and `docs/storage.md`).
 //! The lock is taken in the same round trip as the first read, and the writes are collected while
 //! deciding and sent together with the commit ([`writes`]): on SQLite an ordinary append is two
-//! round trips to the driver's worker thread and one sync of the WAL.
+//! round trips to the driver's worker thread and one sync of the WAL. Concurrent single appends
+//! share a transaction and its commit ([`group`]).
 
 mod decided;
+mod group;
+mod writer;
 mod writes;
 
-use rampart_core::{DomainError, EntryDraft, IdError, Incident, IncidentId, IncidentKey, LogEntry};
-use sqlx::AssertSqlSafe;
-use sqlx::pool::PoolConnection;
-use sqlx::types::Json;
+use rampart_core::{DomainError, EntryDraft, Incident, IncidentId, IncidentKey, LogEntry};
 
 use crate::Store;
-use crate::db::on_pool;
 use crate::error::StoreError;
-use crate::incidents;
-use crate::rows;
-use decided::Decided;
-use writes::{COMMIT, ROLLBACK, STATEMENTS_PER_TRIP, Statement, bind_statement, joined_text};
+pub(crate) use group::Appends;
+use writer::Writer;
 
 /// What an append wrote: the sealed entry and the incident with it applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,11 +45,6 @@ enum Target<F, G> {
     Next { incident: IncidentId, decide: G },
 }
 
-const NEXT_KEY_NUMBER: &str = "INSERT INTO incident_keys (year, last_number) VALUES ($1, 1) \
-     ON CONFLICT (year) DO UPDATE SET last_number = incident_keys.last_number + 1 \
-     RETURNING last_number";
-const SELECT_RECORD: &str = "SELECT record FROM incidents WHERE id = $1";
-
 impl Store {
     /// Opens an incident: assigns the next key of `key_year` (`INC-<key_year>-NNNN`), asks
     /// `decide` for the opening entry with that key (typically [`Incident::open`]) and appends it.
@@ -73,15 +65,13 @@ impl Store {
     /// Appends the next entry of an incident. `decide` sees the incident as it is under the write
     /// lock (typically it calls [`Incident::decide`]) and returns the draft to seal. A refused
     /// decision, a draft that does not seal, or an entry the incident does not accept leaves the
-    /// store unchanged.
+    /// store unchanged. Appends made at the same time may share one transaction and its commit;
+    /// each returns once that commit is durable.
     pub async fn append<G>(&self, incident: IncidentId, decide: G) -> Result<Appended, StoreError>
     where
         G: FnOnce(&Incident) -> Result<EntryDraft, DomainError> + Send,
     {
-        let mut appended = self.append_batch(vec![(incident, decide)]).await?;
-        appended.pop().ok_or(StoreError::Interrupted(
-            "the append wrote nothing".to_owned(),
-        ))
+        self.db.appends.join(&self.db, incident, decide).await
     }
 
     /// Appends one entry per `(incident, decide)` pair, in order, in a single transaction: all of
@@ -106,114 +96,36 @@ impl Store {
         F: FnOnce(IncidentKey) -> Result<EntryDraft, DomainError> + Send,
         G: FnOnce(&Incident) -> Result<EntryDraft, DomainError> + Send,
     {
-        let fail = self.db.fail("appending to the log");
-        on_pool!(&self.db.pool, writer, |pool, lock| {
-            let mut guard = Writing {
-                conn: pool.acquire().await.map_err(&fail)?,
-                open: true,
-            };
-            let appended: Result<Vec<Appended>, StoreError> = async {
-                let conn = &mut *guard.conn;
-                if let Some(begin) = lock.begin_apart {
-                    sqlx::query(begin)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(&fail)?;
-                }
-                let first = targets.first().and_then(Target::incident);
-                let mut read = sqlx::query_as(lock.lock_and_read);
-                if lock.lock_reads_record {
-                    read = read.bind(first.map(|id| *id.as_uuid()));
-                }
-                let (seq, hash, record): (i64, Vec<u8>, Option<Json<serde_json::Value>>) =
-                    read.fetch_one(&mut *conn).await.map_err(&fail)?;
-                let head = rows::chain_head((seq, hash), || "the global chain head".to_owned())?;
-                let mut decided = Decided::new(head);
-                if let (Some(id), Some(Json(record))) = (first, record) {
-                    decided.learn(incidents::decode_record(record, &id)?);
-                }
-                for target in targets {
-                    match target {
-                        Target::Open { year, decide } => {
-                            IncidentKey::new(year, 1)?;
-                            let (number,): (i64,) = sqlx::query_as(NEXT_KEY_NUMBER)
-                                .bind(i64::from(year))
-                                .fetch_one(&mut *conn)
-                                .await
-                                .map_err(&fail)?;
-                            decided.open(decide(next_key(year, number)?)?)?;
+        let _alone = self.db.appends.alone(&self.db).await;
+        let first = targets.first().and_then(Target::incident);
+        let (mut writer, mut decided) = Writer::begin(&self.db, first).await?;
+        let outcome: Result<(), StoreError> = async {
+            for target in targets {
+                match target {
+                    Target::Open { year, decide } => {
+                        let key = writer.next_key(&self.db, year).await?;
+                        decided.open(decide(key)?)?;
+                    }
+                    Target::Next { incident, decide } => {
+                        if !decided.knows(incident) {
+                            decided.learn(writer.read(&self.db, incident).await?);
                         }
-                        Target::Next { incident, decide } => {
-                            if !decided.knows(incident) {
-                                let record: Option<(Json<serde_json::Value>,)> =
-                                    sqlx::query_as(SELECT_RECORD)
-                                        .bind(incident.as_uuid())
-                                        .fetch_optional(&mut *conn)
-                                        .await
-                                        .map_err(&fail)?;
-                                let (Json(record),) = record.ok_or_else(|| {
-                                    StoreError::IncidentNotFound(incident.to_string())
-                                })?;
-                                decided.learn(incidents::decode_record(record, &incident)?);
-                            }
-                            decided.next(incident, decide)?;
-                        }
+                        decided.next(incident, decide)?;
                     }
                 }
-                let statements = decided.statements();
-                if lock.batched_writes {
-                    let mut trips: Vec<&[Statement<'_>]> =
-                        statements.chunks(STATEMENTS_PER_TRIP).collect();
-                    if trips.is_empty() {
-                        trips.push(&[]);
-                    }
-                    let last = trips.len() - 1;
-                    for (n, trip) in trips.into_iter().enumerate() {
-                        let mut query = sqlx::query(AssertSqlSafe(joined_text(trip, n == last)));
-                        for statement in trip {
-                            query = bind_statement!(query, statement);
-                        }
-                        query.execute(&mut *conn).await.map_err(&fail)?;
-                    }
-                } else {
-                    for statement in &statements {
-                        bind_statement!(sqlx::query(statement.sql()), statement)
-                            .execute(&mut *conn)
-                            .await
-                            .map_err(&fail)?;
-                    }
-                    sqlx::query(COMMIT)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(&fail)?;
-                }
-                drop(statements);
+            }
+            Ok(())
+        }
+        .await;
+        match outcome {
+            Ok(()) => {
+                writer.commit(&self.db, &decided).await?;
                 Ok(decided.appended)
             }
-            .await;
-            // Committed, or rolled back here; if the rollback fails too (SQLite may already have
-            // rolled back, on a full disk), the connection is closed, which ends any transaction.
-            guard.open = appended.is_err()
-                && sqlx::query(ROLLBACK)
-                    .execute(&mut *guard.conn)
-                    .await
-                    .is_err();
-            appended
-        })
-    }
-}
-
-/// The writing connection during an append. Closed when dropped with the transaction still open
-/// (the append's future was dropped half-way), so that no transaction is left behind on it.
-struct Writing<DB: sqlx::Database> {
-    conn: PoolConnection<DB>,
-    open: bool,
-}
-
-impl<DB: sqlx::Database> Drop for Writing<DB> {
-    fn drop(&mut self) {
-        if self.open {
-            self.conn.close_on_drop();
+            Err(e) => {
+                writer.rollback().await;
+                Err(e)
+            }
         }
     }
 }
@@ -226,16 +138,4 @@ impl<F, G> Target<F, G> {
             Target::Next { incident, .. } => Some(*incident),
         }
     }
-}
-
-/// The key with the `number` the year's counter gave out.
-fn next_key(year: u16, number: i64) -> Result<IncidentKey, StoreError> {
-    u32::try_from(number)
-        .ok()
-        .and_then(|number| IncidentKey::new(year, number).ok())
-        .ok_or_else(|| {
-            StoreError::Key(IdError::BadKey {
-                value: format!("INC-{year}-{number:04}"),
-            })
-        })
 }

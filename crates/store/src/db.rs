@@ -122,6 +122,8 @@ impl AppendLock {
 #[derive(Debug, Clone)]
 pub(crate) struct Db {
     pub(crate) pool: Pool,
+    /// The open append transaction and the appends queued for it (group commit).
+    pub(crate) appends: Arc<crate::append::Appends>,
     place: Arc<str>,
 }
 
@@ -173,7 +175,11 @@ impl Db {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Self { pool, place })
+        Ok(Self {
+            pool,
+            appends: Arc::default(),
+            place,
+        })
     }
 
     /// A mapper from driver errors during `operation` to store errors.

@@ -154,6 +154,55 @@ conformance! {
         }
     }
 
+    async fn appends_made_together_are_stored_as_acknowledged_and_a_refusal_stays_alone(t: TestStore) {
+        let incident = open(&t.store, "Shared").await.incident;
+        // Started together, these queue for one transaction; the odd ones are refused.
+        let attempts: Vec<_> = (0..8)
+            .map(|n| {
+                let store = t.store.clone();
+                let id = incident.id();
+                tokio::spawn(async move {
+                    let types = support::types();
+                    let ctx = support::context(&types);
+                    store
+                        .append(id, |current| {
+                            let cmd = if n % 2 == 0 {
+                                Command::Note
+                            } else {
+                                Command::Transition { to: State::Closed, at: None, reason: None }
+                            };
+                            current.decide(&ctx, cmd, format!("attempt {n}"))
+                        })
+                        .await
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for attempt in attempts {
+            outcomes.push(attempt.await.unwrap());
+        }
+        let mut stored = Vec::new();
+        for (n, outcome) in outcomes.into_iter().enumerate() {
+            match outcome {
+                Ok(appended) => {
+                    assert_eq!(n % 2, 0, "attempt {n} should have been refused");
+                    assert_eq!(appended.entry.text, format!("attempt {n}"));
+                    stored.push(appended.entry);
+                }
+                Err(err) => {
+                    assert_eq!(n % 2, 1, "attempt {n}: {err}");
+                    assert_eq!(err.class(), ErrorClass::BadInput);
+                }
+            }
+        }
+        // Each acknowledged entry is stored exactly as acknowledged.
+        stored.sort_by_key(|entry| entry.seq);
+        let log = t.store.log_of(incident.id()).await.unwrap();
+        assert_eq!(log[1..], stored[..]);
+        assert_eq!(t.store.verify_log().await.unwrap().unwrap().entries, 5);
+        assert_eq!(t.store.incident(incident.id()).await.unwrap().head(), log[4].incident_head());
+    }
+
     async fn the_record_survives_a_restart(t: TestStore) {
         let opened = open(&t.store, "Before restart").await;
         let t = t.reopen().await;

@@ -1,0 +1,213 @@
+//! The writing connection of an open append transaction, on either backend: opening it (the lock
+//! and the first read in one round trip on SQLite), the reads made under the lock, and the end of
+//! it (the writes with the commit, see [`writes`](super::writes), or a rollback).
+
+use rampart_core::{IncidentId, IncidentKey};
+use sqlx::pool::PoolConnection;
+use sqlx::types::Json;
+use sqlx::{AssertSqlSafe, Postgres, Sqlite};
+
+use super::decided::Decided;
+use super::writes::{
+    COMMIT, ROLLBACK, STATEMENTS_PER_TRIP, Statement, bind_statement, joined_text,
+};
+use crate::db::{AppendLock, Db, on_pool};
+use crate::error::StoreError;
+use crate::incidents;
+use crate::rows;
+
+const NEXT_KEY_NUMBER: &str = "INSERT INTO incident_keys (year, last_number) VALUES ($1, 1) \
+     ON CONFLICT (year) DO UPDATE SET last_number = incident_keys.last_number + 1 \
+     RETURNING last_number";
+const SELECT_RECORD: &str = "SELECT record FROM incidents WHERE id = $1";
+
+/// What an append does on failure.
+const OPERATION: &str = "appending to the log";
+
+/// The writing connection with an append transaction open on it.
+pub(super) enum Writer {
+    Sqlite(Writing<Sqlite>),
+    Postgres(Writing<Postgres>),
+}
+
+/// A pooled connection that is closed when dropped with the transaction still open (the
+/// append's future was dropped half-way), so that no transaction is left behind on it.
+pub(super) struct Writing<DB: sqlx::Database> {
+    conn: PoolConnection<DB>,
+    open: bool,
+}
+
+impl<DB: sqlx::Database> Drop for Writing<DB> {
+    fn drop(&mut self) {
+        if self.open {
+            self.conn.close_on_drop();
+        }
+    }
+}
+
+impl From<PoolConnection<Sqlite>> for Writer {
+    fn from(conn: PoolConnection<Sqlite>) -> Self {
+        Writer::Sqlite(Writing { conn, open: true })
+    }
+}
+
+impl From<PoolConnection<Postgres>> for Writer {
+    fn from(conn: PoolConnection<Postgres>) -> Self {
+        Writer::Postgres(Writing { conn, open: true })
+    }
+}
+
+/// Runs `$body` with `$conn` bound to the writer's connection and `$lock` to its backend's
+/// [`AppendLock`].
+macro_rules! on_writer {
+    ($writer:expr, |$conn:ident, $lock:ident| $body:expr) => {
+        match $writer {
+            Writer::Sqlite(writing) => {
+                let $conn = &mut *writing.conn;
+                let $lock = AppendLock::SQLITE;
+                $body
+            }
+            Writer::Postgres(writing) => {
+                let $conn = &mut *writing.conn;
+                let $lock = AppendLock::POSTGRES;
+                $body
+            }
+        }
+    };
+}
+
+impl Writer {
+    /// Takes the writing connection, opens the transaction with the global write lock, and reads
+    /// the global chain head and (where the backend allows it in the same statement) the record of
+    /// `first`.
+    pub(super) async fn begin(
+        db: &Db,
+        first: Option<IncidentId>,
+    ) -> Result<(Writer, Decided), StoreError> {
+        let fail = db.fail(OPERATION);
+        let mut writer: Writer = on_pool!(&db.pool, writer, |pool| {
+            pool.acquire().await.map_err(&fail)?.into()
+        });
+        let read: (i64, Vec<u8>, Option<Json<serde_json::Value>>) =
+            on_writer!(&mut writer, |conn, lock| {
+                if let Some(begin) = lock.begin_apart {
+                    sqlx::query(begin)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(&fail)?;
+                }
+                let mut read = sqlx::query_as(lock.lock_and_read);
+                if lock.lock_reads_record {
+                    read = read.bind(first.map(|id| *id.as_uuid()));
+                }
+                read.fetch_one(&mut *conn).await.map_err(&fail)?
+            });
+        let (seq, hash, record) = read;
+        let head = rows::chain_head((seq, hash), || "the global chain head".to_owned())?;
+        let mut decided = Decided::new(head);
+        if let (Some(id), Some(Json(record))) = (first, record) {
+            decided.learn(incidents::decode_record(record, &id)?);
+        }
+        Ok((writer, decided))
+    }
+
+    /// Reads the record of `incident` under the lock.
+    pub(super) async fn read(
+        &mut self,
+        db: &Db,
+        incident: IncidentId,
+    ) -> Result<rampart_core::Incident, StoreError> {
+        let found: Option<(Json<serde_json::Value>,)> = on_writer!(self, |conn, _lock| {
+            sqlx::query_as(SELECT_RECORD)
+                .bind(incident.as_uuid())
+                .fetch_optional(&mut *conn)
+                .await
+        })
+        .map_err(db.fail(OPERATION))?;
+        let (Json(record),) =
+            found.ok_or_else(|| StoreError::IncidentNotFound(incident.to_string()))?;
+        incidents::decode_record(record, &incident)
+    }
+
+    /// Takes the next key number of `year`.
+    pub(super) async fn next_key(&mut self, db: &Db, year: u16) -> Result<IncidentKey, StoreError> {
+        IncidentKey::new(year, 1)?;
+        let (number,): (i64,) = on_writer!(self, |conn, _lock| {
+            sqlx::query_as(NEXT_KEY_NUMBER)
+                .bind(i64::from(year))
+                .fetch_one(&mut *conn)
+                .await
+        })
+        .map_err(db.fail(OPERATION))?;
+        u32::try_from(number)
+            .ok()
+            .and_then(|number| IncidentKey::new(year, number).ok())
+            .ok_or_else(|| {
+                StoreError::Key(rampart_core::IdError::BadKey {
+                    value: format!("INC-{year}-{number:04}"),
+                })
+            })
+    }
+
+    /// Sends the writes of `decided` and commits; on failure rolls back.
+    pub(super) async fn commit(mut self, db: &Db, decided: &Decided) -> Result<(), StoreError> {
+        let statements = decided.statements();
+        let sent: Result<(), sqlx::Error> = on_writer!(&mut self, |conn, lock| {
+            async {
+                if lock.batched_writes {
+                    let mut trips: Vec<&[Statement<'_>]> =
+                        statements.chunks(STATEMENTS_PER_TRIP).collect();
+                    if trips.is_empty() {
+                        trips.push(&[]);
+                    }
+                    let last = trips.len() - 1;
+                    for (n, trip) in trips.into_iter().enumerate() {
+                        let mut query = sqlx::query(AssertSqlSafe(joined_text(trip, n == last)));
+                        for statement in trip {
+                            query = bind_statement!(query, statement);
+                        }
+                        query.execute(&mut *conn).await?;
+                    }
+                } else {
+                    for statement in &statements {
+                        bind_statement!(sqlx::query(statement.sql()), statement)
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    sqlx::query(COMMIT).execute(&mut *conn).await?;
+                }
+                Ok(())
+            }
+            .await
+        });
+        match sent {
+            Ok(()) => {
+                self.close_transaction();
+                Ok(())
+            }
+            Err(e) => {
+                self.rollback().await;
+                Err(db.fail(OPERATION)(e))
+            }
+        }
+    }
+
+    /// Rolls the transaction back. If that fails too (SQLite may already have rolled back, on a
+    /// full disk), the connection is closed, which ends any transaction.
+    pub(super) async fn rollback(mut self) {
+        let rolled_back = on_writer!(&mut self, |conn, _lock| {
+            sqlx::query(ROLLBACK).execute(&mut *conn).await.is_ok()
+        });
+        if rolled_back {
+            self.close_transaction();
+        }
+    }
+
+    /// Marks the transaction ended, so the connection goes back to the pool.
+    fn close_transaction(&mut self) {
+        match self {
+            Writer::Sqlite(writing) => writing.open = false,
+            Writer::Postgres(writing) => writing.open = false,
+        }
+    }
+}
