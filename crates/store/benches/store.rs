@@ -11,6 +11,9 @@
 //! append waits for the disk to sync, so the table starts with the disk's own sync latency in that
 //! directory, which bounds what one writer can do. `scripts/bench-store` starts a throwaway
 //! PostgreSQL server and runs this with `cargo bench`.
+//!
+//! The last column repeats, for comparison, the figures measured before an append became two round
+//! trips to SQLite's driver and concurrent appends shared their commit ([`BASELINE`]).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -28,6 +31,21 @@ const ACTOR: &str = "bench@example.org";
 const FILL_BATCH: usize = 10_000;
 /// Incidents the filled log is spread over.
 const FILL_INCIDENTS: usize = 100;
+/// Earlier figures of the same measurements on the same machine (2026-11-23, idle, disk sync
+/// about 0.2 ms; `docs/benchmarks-store.md`), with the targets: backend, the start of the
+/// measurement's name, figure.
+const BASELINE: &[(&str, &str, &str)] = &[
+    (
+        "SQLite",
+        "durable appends/s, 1 writer",
+        "1,099 (target ≥ 2,000)",
+    ),
+    ("SQLite", "durable appends/s, 8 writers", "763"),
+    ("PostgreSQL", "durable appends/s, 1 writer", "863"),
+    ("PostgreSQL", "durable appends/s, 8 writers", "749"),
+    ("SQLite", "verify ", "9.35 s for 1,000,000 (target ≤ 5 s)"),
+    ("PostgreSQL", "verify ", "0.46 s for 200,000"),
+];
 
 fn main() {
     let appends = env_number("RAMPART_BENCH_APPENDS", 4_000);
@@ -59,10 +77,14 @@ fn main() {
         let sqlite = StoreConfig::sqlite(dir.path().join("verify"));
         rows.extend(verification("SQLite", &sqlite, verify_entries).await);
     });
-    println!("| backend | measurement | result |");
-    println!("|---|---|---|");
+    println!("| backend | measurement | result | baseline |");
+    println!("|---|---|---|---|");
     for (backend, measurement, result) in rows {
-        println!("| {backend} | {measurement} | {result} |");
+        let baseline = BASELINE
+            .iter()
+            .find(|(b, m, _)| *b == backend && measurement.starts_with(m))
+            .map_or("", |(_, _, figure)| figure);
+        println!("| {backend} | {measurement} | {result} | {baseline} |");
     }
 }
 
