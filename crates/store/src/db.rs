@@ -29,10 +29,6 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 /// SQLite readers; WAL lets them run beside the one writer.
 const SQLITE_READERS: u32 = 4;
-/// Rows a SQLite reading connection's worker thread may have ready ahead of the reader: a whole
-/// batch of the log walk, so the worker reads the next batch while the last one is verified
-/// instead of waking the reader every few rows.
-const SQLITE_READER_ROWS: usize = crate::log::DEFAULT_BATCH as usize;
 /// PostgreSQL connections per process.
 const POSTGRES_CONNECTIONS: u32 = 10;
 
@@ -159,7 +155,7 @@ impl Db {
                 let reader = SqlitePoolOptions::new()
                     .max_connections(SQLITE_READERS)
                     .test_before_acquire(false)
-                    .connect_with(options.row_buffer_size(SQLITE_READER_ROWS))
+                    .connect_with(options)
                     .await
                     .map_err(opening)?;
                 migrate(&SQLITE_MIGRATIONS, &writer, &place, Backend::Sqlite).await?;

@@ -50,7 +50,6 @@ impl Store {
         GlobalEntries {
             store: self,
             after: 0,
-            until: i64::MAX,
             batch_size: batch_size.max(1),
             done: false,
         }
@@ -64,18 +63,15 @@ impl Store {
         let head = self.global_head().await?;
         let mut verifier = LogVerifier::new();
         let mut entries = self.entries_in_global_order(DEFAULT_BATCH);
-        entries.until = rows::to_i64(head.seq, || "the global chain head".to_owned())?;
-        let mut batch = entries.next_batch().await?;
-        while let Some(current) = batch {
-            // The next batch is read while this one is verified: the driver's thread steps through
-            // the rows while this one hashes.
-            let (next, checked) = tokio::join!(entries.next_batch(), async {
-                current.iter().try_for_each(|entry| verifier.push(entry))
-            });
-            if let Err(bad) = checked {
-                return Ok(Err(bad));
+        while let Some(batch) = entries.next_batch().await? {
+            for entry in batch.iter().take_while(|e| e.global_seq <= head.seq) {
+                if let Err(bad) = verifier.push(entry) {
+                    return Ok(Err(bad));
+                }
             }
-            batch = next?;
+            if batch.last().is_some_and(|e| e.global_seq >= head.seq) {
+                break;
+            }
         }
         Ok(verifier.finish_expecting(head))
     }
@@ -110,8 +106,6 @@ impl Store {
 pub struct GlobalEntries<'s> {
     store: &'s Store,
     after: i64,
-    /// The last `global_seq` to read.
-    until: i64,
     batch_size: u32,
     done: bool,
 }
@@ -127,11 +121,9 @@ impl GlobalEntries<'_> {
             sqlx::query_as(
                 "SELECT global_seq, incident_id, seq, at, actor, kind, payload, text, prev_hash, \
                  hash, global_prev_hash, global_hash \
-                 FROM log_entries WHERE global_seq > $1 AND global_seq <= $2 \
-                 ORDER BY global_seq LIMIT $3",
+                 FROM log_entries WHERE global_seq > $1 ORDER BY global_seq LIMIT $2",
             )
             .bind(self.after)
-            .bind(self.until)
             .bind(i64::from(self.batch_size))
             .fetch_all(pool)
             .await
