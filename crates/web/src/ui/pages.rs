@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use rampart_core::incident::{Detail, Severity, State as LifecycleState};
-use rampart_core::{Incident, LogEntry};
+use rampart_core::{Incident, LogEntry, ZonedTime};
 use rampart_store::{IncidentFilter, IncidentQuery, IncidentSort, UserRole};
 use serde::Deserialize;
 
@@ -38,6 +38,17 @@ impl EntryView {
             at: e.at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
             text: e.text.clone(),
         }
+    }
+}
+
+/// A fact's time as people read it: to the second, in the offset it was recorded with.
+fn shown(t: &ZonedTime) -> String {
+    let local = t.offset().to_datetime(t.instant());
+    let offset = t.offset();
+    if offset.seconds() == 0 {
+        format!("{} UTC", local.strftime("%Y-%m-%d %H:%M:%S"))
+    } else {
+        format!("{} {offset}", local.strftime("%Y-%m-%d %H:%M:%S"))
     }
 }
 
@@ -224,7 +235,7 @@ async fn list(
                 .severity()
                 .map_or("not assessed", Severity::name)
                 .to_owned(),
-            detected: i.times().detected.to_string(),
+            detected: shown(&i.times().detected),
         })
         .collect();
     let view = ListPage {
@@ -338,8 +349,8 @@ pub(crate) async fn incident_page(
         } else {
             flag_names.join(", ")
         },
-        detected: incident.times().detected.to_string(),
-        reported: incident.times().reported.to_string(),
+        detected: shown(&incident.times().detected),
+        reported: shown(&incident.times().reported),
         opened_by: incident.opened_by().to_owned(),
         roles: incident
             .roles()

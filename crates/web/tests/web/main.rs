@@ -12,6 +12,7 @@
 mod support;
 
 mod accounts;
+mod browser;
 mod incidents;
 mod pages;
 mod routes;

@@ -68,7 +68,7 @@ both_backends! {
         assert_eq!(setup.status, StatusCode::OK);
         let csp = setup.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
         assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
-        assert_eq!(setup.headers.get(header::REFERRER_POLICY).unwrap(), "no-referrer");
+        assert_eq!(setup.headers.get(header::REFERRER_POLICY).unwrap(), "same-origin");
         let token = link_token(&link);
         let answer = post_form(&t, "/setup", &Auth::None, &[("token", &token), ("name", "ada"), ("password", "correct horse battery")]).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", text(&answer));

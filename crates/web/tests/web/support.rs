@@ -50,17 +50,17 @@ pub struct Answer {
     pub json: Value,
 }
 
-fn config() -> WebConfig {
-    let mut config = WebConfig::new(PUBLIC_URL);
+fn config(public_url: &str) -> WebConfig {
+    let mut config = WebConfig::new(public_url);
     config.max_json_bytes = 64 * 1024;
     config.max_upload_bytes = 256 * 1024;
     config.log_requests = std::env::var_os("RAMPART_TEST_LOG").is_some();
     config
 }
 
-async fn build(store: Store, dir: TempDir) -> TestApp {
+fn build_at(store: Store, dir: TempDir, public_url: &str) -> TestApp {
     let types = TypeCatalog::with_custom::<&str>(&[]).expect("built-in types");
-    let app = App::new(store, types, config());
+    let app = App::new(store, types, config(public_url));
     let router = rampart_web::router(app.clone());
     TestApp {
         app,
@@ -75,7 +75,7 @@ pub async fn sqlite() -> TestApp {
     let store = Store::open(&StoreConfig::sqlite(dir.path().join("data")))
         .await
         .expect("open SQLite");
-    build(store, dir).await
+    build_at(store, dir, PUBLIC_URL)
 }
 
 /// A service over a fresh PostgreSQL database, or `None` when no server is configured and none
@@ -114,7 +114,7 @@ pub async fn postgres() -> Option<TestApp> {
     let config = StoreConfig::postgres(dir.path().join("data"), format!("{base}/{name}{query}"))
         .expect("PostgreSQL configuration");
     let store = Store::open(&config).await.expect("open PostgreSQL");
-    Some(build(store, dir).await)
+    Some(build_at(store, dir, PUBLIC_URL))
 }
 
 /// Declares `name::sqlite` and `name::postgres` for each `async fn name(t: TestApp) { … }`.
@@ -145,6 +145,12 @@ macro_rules! both_backends {
 pub(crate) use both_backends;
 
 impl TestApp {
+    /// The same store served as `public_url` (a real socket's address, which browsers send as
+    /// their `Origin`).
+    pub fn at(self, public_url: &str) -> TestApp {
+        build_at(self.app.store().clone(), self._dir, public_url)
+    }
+
     /// Sends a request through the router (no socket).
     pub async fn send(
         &self,
