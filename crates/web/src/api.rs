@@ -15,10 +15,11 @@ pub(crate) use incidents::{change, decode_cursor, encode_cursor, now};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{Method, header};
 use rampart_core::{Incident, IncidentId, IncidentKey};
 use rampart_store::{IncidentRef, Visibility};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
@@ -33,6 +34,31 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(incidents::routes());
     all.extend(evidence::routes());
     all.extend(openapi::routes());
+    all
+}
+
+/// The JSON request body a route takes, described for the OpenAPI document by the schema of the
+/// Rust type its handler reads.
+pub(crate) struct BodySchema {
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+    pub(crate) schema: fn(&mut SchemaGenerator) -> Schema,
+}
+
+/// The body of `method path` is a `T`.
+pub(crate) fn body<T: JsonSchema>(method: Method, path: &'static str) -> BodySchema {
+    BodySchema {
+        method,
+        path,
+        schema: |generator| generator.subschema_for::<T>(),
+    }
+}
+
+/// Every API route's JSON request body.
+pub(crate) fn bodies() -> Vec<BodySchema> {
+    let mut all = accounts::bodies();
+    all.extend(incidents::bodies());
+    all.extend(evidence::bodies());
     all
 }
 

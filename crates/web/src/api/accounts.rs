@@ -14,11 +14,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use jiff::{SignedDuration, Timestamp};
 use rampart_store::{LinkOutcome, User, UserRole};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{ApiJson, ApiPath};
+use super::{ApiJson, ApiPath, BodySchema, body};
 use crate::access::{Access, Route};
 use crate::app::App;
 use crate::auth::secret::{self, MAX_PASSWORD, MIN_PASSWORD};
@@ -89,7 +90,7 @@ async fn hash(password: String) -> Result<String, ApiError> {
         .map_err(ApiError::internal)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SetupBody {
     token: String,
@@ -141,7 +142,7 @@ async fn setup(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SignInBody {
     name: String,
@@ -277,7 +278,7 @@ async fn tokens(State(app): State<App>, principal: Principal) -> Result<Response
     Ok(Json(json!({ "tokens": tokens })).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TokenBody {
     name: String,
@@ -332,7 +333,7 @@ async fn users(State(app): State<App>) -> Result<Response, ApiError> {
     Ok(Json(json!({ "users": users })).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NewUserBody {
     name: String,
@@ -359,7 +360,7 @@ async fn create_user(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct UserChangeBody {
     role: Option<String>,
@@ -413,6 +414,17 @@ async fn password_link(
         Json(json!({ "user": user_json(&user), "password_url": link })),
     )
         .into_response())
+}
+
+/// The JSON bodies of the account routes.
+pub(super) fn bodies() -> Vec<BodySchema> {
+    vec![
+        body::<SetupBody>(Method::POST, "/api/v1/setup"),
+        body::<SignInBody>(Method::POST, "/api/v1/session"),
+        body::<TokenBody>(Method::POST, "/api/v1/tokens"),
+        body::<NewUserBody>(Method::POST, "/api/v1/users"),
+        body::<UserChangeBody>(Method::PATCH, "/api/v1/users/{id}"),
+    ]
 }
 
 /// The account routes.

@@ -16,12 +16,13 @@ use jiff::Timestamp;
 use rampart_core::incident::{EvidenceMeta, FileName, MediaType};
 use rampart_core::{Bundle, Command, Digest, Incident, verify_bundle};
 use rampart_store::{StoredFile, UserRole};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::incidents::{change, now};
-use super::{ApiJson, ApiPath, ApiQuery, too_large, visible_incident};
+use super::{ApiJson, ApiPath, ApiQuery, BodySchema, body, too_large, visible_incident};
 use crate::access::{Access, Route};
 use crate::app::App;
 use crate::auth::Principal;
@@ -186,11 +187,13 @@ async fn download(
     Ok(response)
 }
 
-#[derive(Debug, Deserialize)]
+/// A hand-over: to whom, why, and when (RFC 3339 with an offset; default now).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CustodyBody {
     to: String,
     reason: String,
+    #[schemars(with = "Option<String>")]
     at: Option<rampart_core::ZonedTime>,
 }
 
@@ -300,6 +303,14 @@ async fn share(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The JSON bodies of the evidence routes (uploads are the raw file).
+pub(super) fn bodies() -> Vec<BodySchema> {
+    vec![body::<CustodyBody>(
+        Method::POST,
+        "/api/v1/incidents/{key}/evidence/{sha256}/custody",
+    )]
 }
 
 /// The evidence, verification, export and sharing routes.

@@ -15,10 +15,11 @@ use rampart_core::incident::{
 };
 use rampart_core::{Command, Context, Incident, IncidentId, OpenIncident, ZonedTime};
 use rampart_store::{Cursor, IncidentFilter, IncidentQuery, IncidentSort, MAX_PAGE};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiJson, ApiPath, ApiQuery, visible_incident};
+use super::{ApiJson, ApiPath, ApiQuery, BodySchema, body, visible_incident};
 use crate::access::{Access, Route};
 use crate::app::App;
 use crate::auth::Principal;
@@ -116,7 +117,9 @@ async fn list(
     .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+/// A report: what happened, its type and, when known, severity, impact, flags and times (RFC 3339
+/// with an offset).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OpenBody {
     title: String,
@@ -124,8 +127,10 @@ struct OpenBody {
     incident_type: String,
     #[serde(default)]
     summary: String,
+    #[schemars(with = "Option<String>")]
     severity: Option<Severity>,
     severity_reason: Option<String>,
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     impact: Option<Impact>,
     #[serde(default)]
     amazon_information: bool,
@@ -133,8 +138,11 @@ struct OpenBody {
     personal_data: bool,
     #[serde(default)]
     drill: bool,
+    #[schemars(with = "Option<String>")]
     occurred: Option<ZonedTime>,
+    #[schemars(with = "Option<String>")]
     detected: Option<ZonedTime>,
+    #[schemars(with = "Option<String>")]
     reported: Option<ZonedTime>,
 }
 
@@ -236,11 +244,14 @@ async fn update(
     change(&app, &principal, &key, Command::Update(body), String::new()).await
 }
 
-#[derive(Debug, Deserialize)]
+/// A move to `state`, with a reason where the lifecycle asks for one.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TransitionBody {
+    #[schemars(with = "String")]
     state: LifecycleState,
     reason: Option<String>,
+    #[schemars(with = "Option<String>")]
     at: Option<ZonedTime>,
 }
 
@@ -258,7 +269,8 @@ async fn transition(
     change(&app, &principal, &key, cmd, String::new()).await
 }
 
-#[derive(Debug, Deserialize)]
+/// A note for the log.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NoteBody {
     text: String,
@@ -289,7 +301,8 @@ async fn add_detail(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+/// Why an item of the record of details is withdrawn.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RemovalBody {
     reason: String,
@@ -308,7 +321,8 @@ async fn remove_detail(
     change(&app, &principal, &key, cmd, String::new()).await
 }
 
-#[derive(Debug, Deserialize)]
+/// Who takes an incident role.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AssignBody {
     person: String,
@@ -342,6 +356,17 @@ async fn unassign(
         String::new(),
     )
     .await
+}
+
+/// The JSON bodies of the incident routes.
+pub(super) fn bodies() -> Vec<BodySchema> {
+    vec![
+        body::<OpenBody>(Method::POST, "/api/v1/incidents"),
+        body::<TransitionBody>(Method::POST, "/api/v1/incidents/{key}/transitions"),
+        body::<NoteBody>(Method::POST, "/api/v1/incidents/{key}/notes"),
+        body::<RemovalBody>(Method::POST, "/api/v1/incidents/{key}/details/{id}/removal"),
+        body::<AssignBody>(Method::PUT, "/api/v1/incidents/{key}/roles/{role}"),
+    ]
 }
 
 /// The incident routes.

@@ -1,13 +1,16 @@
 //! The OpenAPI 3.1 document at `/api/openapi.json`, built from the route table: every path and
 //! method, its summary, its path parameters, who may call it (`x-rampart-access`), how to
-//! authenticate, and the one error body.
+//! authenticate, the one error body, and each JSON request body's schema, derived from the Rust
+//! type its handler reads ([`super::bodies`]), so what the document says is what the server takes.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
 use axum::routing::get;
+use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
+use super::bodies;
 use crate::access::{Access, Route, route_table};
 use crate::app::App;
 
@@ -47,6 +50,11 @@ fn operation_id(method: &Method, path: &str) -> String {
 /// The document.
 pub(crate) fn document(public_url: &str) -> Value {
     let mut paths: Map<String, Value> = Map::new();
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas".into())
+        .for_deserialize()
+        .into_generator();
+    let bodies = bodies();
     // The API and the operational endpoints; the pages are for browsers.
     let described = route_table().into_iter().filter(|r| {
         r.path.starts_with("/api/") || matches!(r.path, "/healthz" | "/metrics" | "/version")
@@ -63,7 +71,7 @@ pub(crate) fn document(public_url: &str) -> Value {
         } else {
             json!([{ "bearer": [] }, { "session": [] }])
         };
-        let operation = json!({
+        let mut operation = json!({
             "operationId": operation_id(&route.method, route.path),
             "summary": route.summary,
             "parameters": parameters,
@@ -79,6 +87,16 @@ pub(crate) fn document(public_url: &str) -> Value {
                 }
             }
         });
+        let body = bodies
+            .iter()
+            .find(|b| b.method == route.method && b.path == route.path);
+        if let (Some(body), Some(fields)) = (body, operation.as_object_mut()) {
+            let schema = (body.schema)(&mut generator);
+            fields.insert(
+                "requestBody".to_owned(),
+                json!({ "required": true, "content": { "application/json": { "schema": schema } } }),
+            );
+        }
         let entry = paths
             .entry(route.path.to_owned())
             .or_insert_with(|| json!({}));
@@ -86,6 +104,19 @@ pub(crate) fn document(public_url: &str) -> Value {
             methods.insert(route.method.as_str().to_lowercase(), operation);
         }
     }
+    let mut schemas = generator.take_definitions(true);
+    schemas.insert(
+        "Error".to_owned(),
+        json!({
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": { "type": "string" },
+                "message": { "type": "string" },
+                "details": { "type": "object" }
+            }
+        }),
+    );
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -100,17 +131,7 @@ pub(crate) fn document(public_url: &str) -> Value {
                 "bearer": { "type": "http", "scheme": "bearer" },
                 "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE }
             },
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["code", "message", "details"],
-                    "properties": {
-                        "code": { "type": "string" },
-                        "message": { "type": "string" },
-                        "details": { "type": "object" }
-                    }
-                }
-            }
+            "schemas": schemas
         }
     })
 }
@@ -152,9 +173,34 @@ mod tests {
         let download = &doc["paths"]["/api/v1/incidents/{key}/evidence/{sha256}"]["get"];
         assert_eq!(download["parameters"][1]["name"], "sha256");
         assert_eq!(download["x-rampart-access"], "read");
+        let open = &doc["paths"]["/api/v1/incidents"]["post"]["requestBody"];
+        let reference = &open["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(reference, "#/components/schemas/OpenBody");
+        let schema = &doc["components"]["schemas"]["OpenBody"];
+        assert_eq!(
+            schema["additionalProperties"], false,
+            "unknown fields are refused"
+        );
+        assert_eq!(schema["required"], json!(["title", "type"]));
+        assert!(doc["components"]["schemas"]["Error"].is_object());
         assert_eq!(
             operation_id(&Method::GET, "/api/v1/incidents/{key}"),
             "get_api_v1_incidents_key"
         );
+    }
+
+    #[test]
+    fn every_body_schema_belongs_to_a_route() {
+        let table = route_table();
+        for body in bodies() {
+            assert!(
+                table
+                    .iter()
+                    .any(|r| r.method == body.method && r.path == body.path),
+                "{} {} has a body schema but no route",
+                body.method,
+                body.path
+            );
+        }
     }
 }
