@@ -62,6 +62,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let globals = &cli.globals;
+    if globals.server.is_some() && !matches!(cli.command, Command::Incident(_)) {
+        return cli::exit::report(Err(cli::remote::local_only("this verb")));
+    }
     let result = match cli.command {
         Command::Init(args) => cli::init::run(globals, args),
         Command::Serve(args) => cli::serve::run(globals, args),

@@ -26,6 +26,19 @@ pub(crate) struct Globals {
     /// Who is acting, as recorded in the log (default: the login name).
     #[arg(long, global = true, env = "RAMPART_ACTOR", value_name = "NAME")]
     pub(crate) actor: Option<String>,
+    /// Work on this Rampart server over its REST API instead of the local store
+    /// (`incident list`).
+    #[arg(long, global = true, env = "RAMPART_SERVER", value_name = "URL")]
+    pub(crate) server: Option<String>,
+    /// The API token for --server; prefer RAMPART_TOKEN, which the process list does not show.
+    #[arg(
+        long,
+        global = true,
+        env = "RAMPART_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) token: Option<super::remote::Token>,
 }
 
 /// `rampart.toml` in the data directory: settings that are the company's, not the code's.

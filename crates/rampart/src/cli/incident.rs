@@ -16,6 +16,7 @@ use rampart_store::IncidentFilter;
 use super::context::{Globals, Session, domain_error, incident_ref, parse_time, parse_value};
 use super::exit::Code;
 use super::output;
+use super::remote::{Remote, local_only};
 
 /// Arguments of `rampart incident`.
 #[derive(Debug, ClapArgs)]
@@ -114,6 +115,12 @@ struct UnassignArgs {
 
 /// Runs `rampart incident`.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    if let Some(remote) = Remote::from_globals(globals)? {
+        return match args.verb {
+            Verb::List(a) => remote_list(&remote, globals, a),
+            _ => Err(local_only("incident (other than list)")),
+        };
+    }
     let session = Session::open(globals)?;
     match args.verb {
         Verb::Open(a) => open::run(&session, globals, a),
@@ -200,6 +207,45 @@ fn list(session: &Session, globals: &Globals, args: ListArgs) -> anyhow::Result<
             .transpose()?,
     };
     let incidents = session.run(session.store.incidents(&filter))?;
+    print_list(globals, &incidents)
+}
+
+/// `incident list` on a server: every page of `/api/v1/incidents` in key order, the filters
+/// checked by the server.
+fn remote_list(remote: &Remote, globals: &Globals, args: ListArgs) -> anyhow::Result<Code> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        incidents: Vec<Incident>,
+        next_cursor: Option<String>,
+    }
+    let mut query: Vec<(&str, &str)> = vec![("sort", "key"), ("limit", "500")];
+    for (name, value) in [
+        ("state", &args.state),
+        ("severity", &args.severity),
+        ("type", &args.incident_type),
+    ] {
+        if let Some(value) = value {
+            query.push((name, value));
+        }
+    }
+    let mut incidents = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut page_query = query.clone();
+        if let Some(c) = &cursor {
+            page_query.push(("cursor", c));
+        }
+        let page: Page = remote.get("/api/v1/incidents", &page_query)?;
+        incidents.extend(page.incidents);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    print_list(globals, &incidents)
+}
+
+fn print_list(globals: &Globals, incidents: &[Incident]) -> anyhow::Result<Code> {
     if globals.json {
         output::json(&incidents)?;
         return Ok(Code::Ok);
