@@ -62,7 +62,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let globals = &cli.globals;
-    if globals.server.is_some() && !matches!(cli.command, Command::Incident(_)) {
+    if globals.server.is_some() && !matches!(cli.command, Command::Incident(_) | Command::Verify(_))
+    {
         return cli::exit::report(Err(cli::remote::local_only("this verb")));
     }
     let result = match cli.command {

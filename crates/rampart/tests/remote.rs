@@ -1,5 +1,5 @@
-//! Remote mode against a real `rampart serve` on a loopback port (SQLite): `incident list` over
-//! `/api/v1` prints what local mode prints, table and JSON, with the same exit codes for bad input,
+//! Remote mode against a real `rampart serve` on a loopback port (SQLite): `incident list` and
+//! `verify` over `/api/v1` print what local mode prints, table and JSON, with the same exit codes for bad input,
 //! and the token never shows in what the command prints.
 #![allow(clippy::unwrap_used)]
 
@@ -134,13 +134,15 @@ fn text(out: &Output) -> String {
 }
 
 #[test]
-fn incident_list_on_a_server_prints_what_local_mode_prints() {
+fn listing_and_verifying_on_a_server_print_what_local_mode_prints() {
     let s = served();
     for args in [
         &["incident", "list"][..],
         &["--json", "incident", "list"],
         &["incident", "list", "--state", "reported"],
         &["incident", "list", "--state", "closed"],
+        &["verify"],
+        &["--json", "verify"],
     ] {
         let local = s.local(args);
         let remote = s.remote(args);
@@ -192,7 +194,10 @@ fn a_server_refuses_with_the_exit_codes_of_local_mode() {
     let no_token = rampart(&s.data, &["--server", &s.url, "incident", "list"], &[]);
     assert_eq!(no_token.status.code(), Some(1), "{}", text(&no_token));
 
-    let elsewhere = s.remote(&["verify"]);
+    let missing = s.remote(&["verify", "INC-2026-0999"]);
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
+
+    let elsewhere = s.remote(&["evidence", "list", "INC-2026-0001"]);
     assert_eq!(elsewhere.status.code(), Some(1), "{}", text(&elsewhere));
     assert!(
         text(&elsewhere).contains("local store only"),

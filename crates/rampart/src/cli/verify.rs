@@ -9,6 +9,7 @@ use rampart_core::{Bundle, ChainBreak, VerifySummary, verify_bundle};
 use super::context::{Globals, Session, incident_ref};
 use super::exit::{Code, Failure};
 use super::output;
+use super::remote::Remote;
 
 /// Arguments of `rampart verify`.
 #[derive(Debug, ClapArgs)]
@@ -26,6 +27,9 @@ pub(crate) struct Args {
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
     if let Some(path) = &args.bundle {
         return verify_bundle_file(globals, path);
+    }
+    if let Some(remote) = Remote::from_globals(globals)? {
+        return verify_remote(&remote, globals, args.key.as_deref());
     }
     let session = Session::open(globals)?;
     let outcome = match &args.key {
@@ -46,6 +50,36 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             Err(Failure::new(Code::VerificationFailed, describe_break(&session, &bad)).into())
         }
     }
+}
+
+/// The server's verification: `/api/v1/verification`, or one incident's chain.
+fn verify_remote(remote: &Remote, globals: &Globals, key: Option<&str>) -> anyhow::Result<Code> {
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        summary: Option<VerifySummary>,
+        problem: Option<String>,
+        first_bad_entry: Option<String>,
+    }
+    let path = match key {
+        Some(key) => {
+            let key = incident_ref(key)?.to_string();
+            format!("/api/v1/incidents/{key}/verification")
+        }
+        None => "/api/v1/verification".to_owned(),
+    };
+    let answer: Answer = remote.get(&path, &[])?;
+    if let Some(summary) = answer.summary {
+        report_ok(globals, &summary, "log")?;
+        return Ok(Code::Ok);
+    }
+    let problem = answer
+        .problem
+        .unwrap_or_else(|| "no reason given".to_owned());
+    let message = match answer.first_bad_entry {
+        Some(entry) => format!("verification failed at {entry}: {problem}"),
+        None => format!("verification failed: {problem}"),
+    };
+    Err(Failure::new(Code::VerificationFailed, message).into())
 }
 
 fn report_ok(globals: &Globals, summary: &VerifySummary, what: &str) -> anyhow::Result<()> {
