@@ -194,6 +194,16 @@ fn a_server_refuses_with_the_exit_codes_of_local_mode() {
     let no_token = rampart(&s.data, &["--server", &s.url, "incident", "list"], &[]);
     assert_eq!(no_token.status.code(), Some(1), "{}", text(&no_token));
 
+    let illegal = s.remote(&["incident", "transition", "INC-2026-0001", "closed"]);
+    assert_eq!(illegal.status.code(), Some(1), "{}", text(&illegal));
+    assert!(
+        text(&illegal).contains("triage"),
+        "the allowed states are named: {}",
+        text(&illegal)
+    );
+    let nobody = s.remote(&["incident", "note", "INC-2026-0999", "lost"]);
+    assert_eq!(nobody.status.code(), Some(2), "{}", text(&nobody));
+
     let missing = s.remote(&["verify", "INC-2026-0999"]);
     assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
 
@@ -204,4 +214,40 @@ fn a_server_refuses_with_the_exit_codes_of_local_mode() {
         "{}",
         text(&elsewhere)
     );
+}
+
+#[test]
+fn changes_on_a_server_are_log_entries_like_local_ones() {
+    let s = served();
+    let steps: [&[&str]; 4] = [
+        &["incident", "transition", "INC-2026-0001", "triage"],
+        &[
+            "incident",
+            "note",
+            "INC-2026-0001",
+            "Rotated the LWA client secret.",
+        ],
+        &["incident", "assign", "INC-2026-0001", "commander", "alice"],
+        &["incident", "unassign", "INC-2026-0001", "commander"],
+    ];
+    for (n, args) in steps.iter().enumerate() {
+        let out = s.remote(args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains(&format!("INC-2026-0001: log entry #{} (", n + 2)),
+            "{said}"
+        );
+    }
+    let shown = s.local(&["--json", "incident", "show", "INC-2026-0001"]);
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown["incident"]["state"], "triage");
+    let log = shown["log"].as_array().unwrap();
+    assert_eq!(log.len(), 5);
+    assert_eq!(log[2]["text"], "Rotated the LWA client secret.");
+    assert_eq!(
+        log[2]["actor"], "admin",
+        "the server records the token's user"
+    );
+    assert!(s.local(&["verify"]).status.success());
 }

@@ -27,7 +27,7 @@ pub(crate) struct Globals {
     #[arg(long, global = true, env = "RAMPART_ACTOR", value_name = "NAME")]
     pub(crate) actor: Option<String>,
     /// Work on this Rampart server over its REST API instead of the local store
-    /// (`incident list`, `verify`).
+    /// (`incident list|transition|note|assign|unassign`, `verify`).
     #[arg(long, global = true, env = "RAMPART_SERVER", value_name = "URL")]
     pub(crate) server: Option<String>,
     /// The API token for --server; prefer RAMPART_TOKEN, which the process list does not show.

@@ -5,10 +5,12 @@ mod affected;
 mod facts;
 mod identify;
 mod open;
+mod remote;
 mod show;
 mod update;
 
 use clap::{Args as ClapArgs, Subcommand};
+use hyper::Method;
 use rampart_core::incident::{IncidentType, Role, Severity, State};
 use rampart_core::{Command, Incident};
 use rampart_store::IncidentFilter;
@@ -117,8 +119,32 @@ struct UnassignArgs {
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
     if let Some(remote) = Remote::from_globals(globals)? {
         return match args.verb {
-            Verb::List(a) => remote_list(&remote, globals, a),
-            _ => Err(local_only("incident (other than list)")),
+            Verb::List(a) => remote::list(&remote, globals, a),
+            Verb::Transition(a) => {
+                let state = parse_value::<State>(&a.state)?;
+                let at = a.at.as_deref().map(|t| parse_time("--at", t)).transpose()?;
+                let body =
+                    serde_json::json!({ "state": state.name(), "reason": a.reason, "at": at });
+                remote::change(&remote, Method::POST, &a.key, "/transitions", Some(body))
+            }
+            Verb::Note(a) => {
+                let body = serde_json::json!({ "text": a.text });
+                remote::change(&remote, Method::POST, &a.key, "/notes", Some(body))
+            }
+            Verb::Assign(a) => {
+                let role = parse_value::<Role>(&a.role)?;
+                let body = serde_json::json!({ "person": a.person });
+                let path = format!("/roles/{}", role.name());
+                remote::change(&remote, Method::PUT, &a.key, &path, Some(body))
+            }
+            Verb::Unassign(a) => {
+                let role = parse_value::<Role>(&a.role)?;
+                let path = format!("/roles/{}", role.name());
+                remote::change(&remote, Method::DELETE, &a.key, &path, None)
+            }
+            _ => Err(local_only(
+                "incident (other than list, transition, note, assign, unassign)",
+            )),
         };
     }
     let session = Session::open(globals)?;
@@ -207,41 +233,6 @@ fn list(session: &Session, globals: &Globals, args: ListArgs) -> anyhow::Result<
             .transpose()?,
     };
     let incidents = session.run(session.store.incidents(&filter))?;
-    print_list(globals, &incidents)
-}
-
-/// `incident list` on a server: every page of `/api/v1/incidents` in key order, the filters
-/// checked by the server.
-fn remote_list(remote: &Remote, globals: &Globals, args: ListArgs) -> anyhow::Result<Code> {
-    #[derive(serde::Deserialize)]
-    struct Page {
-        incidents: Vec<Incident>,
-        next_cursor: Option<String>,
-    }
-    let mut query: Vec<(&str, &str)> = vec![("sort", "key"), ("limit", "500")];
-    for (name, value) in [
-        ("state", &args.state),
-        ("severity", &args.severity),
-        ("type", &args.incident_type),
-    ] {
-        if let Some(value) = value {
-            query.push((name, value));
-        }
-    }
-    let mut incidents = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut page_query = query.clone();
-        if let Some(c) = &cursor {
-            page_query.push(("cursor", c));
-        }
-        let page: Page = remote.get("/api/v1/incidents", &page_query)?;
-        incidents.extend(page.incidents);
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
     print_list(globals, &incidents)
 }
 

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use http_body_util::{BodyExt as _, Empty};
+use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
 use hyper::{Method, Request, Uri, header};
 use hyper_util::client::legacy::Client;
@@ -22,7 +22,7 @@ use serde_json::Value;
 use super::context::{Globals, bad_input};
 use super::exit::{Code, Failure};
 
-type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Empty<Bytes>>;
+type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 /// An API token, shown as `[redacted]` when debug-printed.
 #[derive(Clone)]
@@ -86,6 +86,26 @@ impl Remote {
         path: &str,
         query: &[(&str, &str)],
     ) -> anyhow::Result<T> {
+        self.call(Method::GET, path, query, None)
+    }
+
+    /// `method path` with the JSON `body` (if any), the answer as a `T`.
+    pub(crate) fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> anyhow::Result<T> {
+        self.call(method, path, &[], body)
+    }
+
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> anyhow::Result<T> {
         let mut url = format!("{}{path}", self.base);
         if !query.is_empty() {
             let mut q = form_urlencoded::Serializer::new(String::new());
@@ -96,12 +116,20 @@ impl Remote {
         let uri: Uri = url
             .parse()
             .map_err(|e| bad_input(format!("{url}: not a usable address: {e}")))?;
-        let request = Request::builder()
-            .method(Method::GET)
+        let mut request = Request::builder()
+            .method(method.clone())
             .uri(uri)
             .header(header::AUTHORIZATION, format!("Bearer {}", self.token.0))
-            .header(header::ACCEPT, "application/json")
-            .body(Empty::new())
+            .header(header::ACCEPT, "application/json");
+        let bytes = match body {
+            Some(body) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Bytes::from(serde_json::to_vec(body).context("encoding the request")?)
+            }
+            None => Bytes::new(),
+        };
+        let request = request
+            .body(Full::new(bytes))
             .context("building the request")?;
         let (status, body) = self.runtime.block_on(async {
             let response = self.client.request(request).await.map_err(|e| {
@@ -122,8 +150,9 @@ impl Remote {
         if !status.is_success() {
             return Err(refusal(status.as_u16(), &body).into());
         }
-        serde_json::from_slice(&body)
-            .with_context(|| format!("the server's answer to GET {path} is not what was expected"))
+        serde_json::from_slice(&body).with_context(|| {
+            format!("the server's answer to {method} {path} is not what was expected")
+        })
     }
 }
 

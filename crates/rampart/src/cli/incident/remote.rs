@@ -1,0 +1,65 @@
+//! `rampart incident …` on a server over `/api/v1`: the list, page by page, and the changes, each
+//! reported like a local one.
+
+use hyper::Method;
+use rampart_core::Incident;
+
+use super::{ListArgs, print_list, report_entry};
+use crate::cli::context::{Globals, incident_ref};
+use crate::cli::exit::Code;
+use crate::cli::remote::Remote;
+
+/// `incident list` on a server: every page of `/api/v1/incidents` in key order, the filters
+/// checked by the server.
+pub(super) fn list(remote: &Remote, globals: &Globals, args: ListArgs) -> anyhow::Result<Code> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        incidents: Vec<Incident>,
+        next_cursor: Option<String>,
+    }
+    let mut query: Vec<(&str, &str)> = vec![("sort", "key"), ("limit", "500")];
+    for (name, value) in [
+        ("state", &args.state),
+        ("severity", &args.severity),
+        ("type", &args.incident_type),
+    ] {
+        if let Some(value) = value {
+            query.push((name, value));
+        }
+    }
+    let mut incidents = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut page_query = query.clone();
+        if let Some(c) = &cursor {
+            page_query.push(("cursor", c));
+        }
+        let page: Page = remote.get("/api/v1/incidents", &page_query)?;
+        incidents.extend(page.incidents);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    print_list(globals, &incidents)
+}
+
+/// A change on a server: `method /api/v1/incidents/KEY{tail}`, reported like a local one.
+pub(super) fn change(
+    remote: &Remote,
+    method: Method,
+    key: &str,
+    tail: &str,
+    body: Option<serde_json::Value>,
+) -> anyhow::Result<Code> {
+    #[derive(serde::Deserialize)]
+    struct Changed {
+        incident: Incident,
+        entry: rampart_core::LogEntry,
+    }
+    let key = incident_ref(key)?.to_string();
+    let path = format!("/api/v1/incidents/{key}{tail}");
+    let changed: Changed = remote.send(method, &path, body.as_ref())?;
+    report_entry(&changed.incident, &changed.entry);
+    Ok(Code::Ok)
+}
