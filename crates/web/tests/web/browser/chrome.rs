@@ -5,6 +5,7 @@
 //! Without `chromium` and `chromedriver` on the `PATH` the browser tests are skipped with a
 //! printed reason, or fail when `RAMPART_REQUIRE_BROWSER=1` (as `scripts/test` sets).
 
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -57,6 +58,7 @@ impl Browser {
         let driver = Command::new(driver)
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -178,7 +180,10 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The session ends with its driver; chromedriver takes its Chromium with it.
+        // A test that fails never closes its session: end the driver's whole process group, so
+        // its Chromium goes too instead of living on as an orphan.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
