@@ -180,8 +180,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
         Verb::Identify(a) => identify::run(&session, globals, a),
         Verb::Activate(a) => {
             let incident = session.run(session.store.incident(incident_ref(&a.key)?))?;
-            let pages = super::respond::activate(&session, &incident)?;
-            super::page::deliver(&session, &pages)?;
+            super::respond::activate(&session, &incident)?;
             Ok(Code::Ok)
         }
     }

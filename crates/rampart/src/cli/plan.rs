@@ -145,12 +145,6 @@ pub(crate) fn stored_plan(session: &Session) -> anyhow::Result<Plan> {
     Ok(versions::stored(session, None)?.plan)
 }
 
-/// The plan version in force and its number.
-pub(crate) fn stored_plan_version(session: &Session) -> anyhow::Result<(Plan, u64)> {
-    let current = versions::stored(session, None)?;
-    Ok((current.plan, current.version))
-}
-
 /// Reads and checks a plan file, refusing it with every problem on its own line.
 fn read_plan(path: &Path) -> anyhow::Result<Plan> {
     let text = read_text(path)?;

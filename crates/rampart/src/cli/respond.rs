@@ -1,15 +1,32 @@
-//! Running the plan on incidents from the command line: activating the team (tasks, roles, the
-//! first page), adding a new plan version's tasks to activated incidents, and writing the log
-//! entries for all of it. What to do comes from `rampart-plan`; this module only appends.
+//! Running the plan on incidents from the command line: the session's side of `rampart-respond`
+//! (activation, identification, escalation, page e-mails), reporting each entry written and each
+//! page queued on stderr. Page e-mails link to the web interface when `RAMPART_PUBLIC_URL` is set.
 
-use rampart_core::incident::{Paged, ResponseCommand, TasksCreated};
 use rampart_core::{Command, Incident, IncidentId};
 use rampart_plan::Plan;
-use rampart_store::{Appended, IncidentFilter};
+use rampart_respond::RespondError;
+use rampart_store::Appended;
 
-use super::context::Session;
+use super::context::{Session, bad_input, store_error};
+use super::exit::{Code, Failure};
 use super::incident::report_entry;
-use super::plan::stored_plan_version;
+
+/// A failure of `rampart-respond` with its exit code.
+pub(crate) fn failure(error: RespondError) -> anyhow::Error {
+    match error {
+        RespondError::Store(e) => store_error(e),
+        RespondError::NoPlan => Failure::new(Code::NotFound, error.to_string()).into(),
+        RespondError::UnknownCriterion { .. } => bad_input(error.to_string()),
+        RespondError::Queue { .. } => Failure::new(Code::Internal, error.to_string()).into(),
+    }
+}
+
+/// Reports each entry written on stderr.
+pub(crate) fn report(appended: &[Appended]) {
+    for a in appended {
+        report_entry(&a.incident, &a.entry);
+    }
+}
 
 /// Appends `commands` to one incident in one transaction: all or none.
 pub(crate) fn append_all(
@@ -17,89 +34,63 @@ pub(crate) fn append_all(
     id: IncidentId,
     commands: Vec<Command>,
 ) -> anyhow::Result<Vec<Appended>> {
-    if commands.is_empty() {
-        return Ok(Vec::new());
-    }
     let ctx = session.context()?;
-    let changes: Vec<_> = commands
-        .into_iter()
-        .map(|cmd| {
-            let decide = move |incident: &Incident| incident.decide(&ctx, cmd, String::new());
-            (id, decide)
-        })
-        .collect();
-    let appended = session.run(session.store.append_batch(changes))?;
-    for a in &appended {
-        report_entry(&a.incident, &a.entry);
-    }
+    let appended = session.run(rampart_respond::append_all(
+        &session.store,
+        &ctx,
+        id,
+        commands,
+    ))?;
+    report(&appended);
     Ok(appended)
 }
 
-/// Activates the team on `incident` under the plan in force: creates the playbook tasks it
-/// lacks, fills vacant roles from the on-call rotations and pages the first escalation step.
-/// Returns the page entries written, with the incident after each (for delivery).
-pub(crate) fn activate(session: &Session, incident: &Incident) -> anyhow::Result<Vec<Appended>> {
-    let (plan, version) = stored_plan_version(session)?;
-    let now = session.now().instant();
-    let activation = plan.activation(incident, now);
-    let mut commands: Vec<Command> = activation
-        .assignments
-        .iter()
-        .map(|(role, person)| Command::AssignRole {
-            role: *role,
-            person: person.clone(),
-        })
-        .collect();
-    if !activation.tasks.is_empty() {
-        commands.push(Command::Respond(ResponseCommand::CreateTasks(
-            TasksCreated {
-                plan_version: version,
-                tasks: activation.tasks,
-            },
-        )));
+/// Activates the team on `incident` under the plan in force and queues the first page's e-mails.
+pub(crate) fn activate(session: &Session, incident: &Incident) -> anyhow::Result<()> {
+    let ctx = session.context()?;
+    let activated = session
+        .block_on(rampart_respond::activate(&session.store, &ctx, incident))
+        .map_err(failure)?;
+    report(&activated.appended);
+    if let Some(step) = activated.unpaged_step {
+        eprintln!(
+            "warning: escalation step {step} pages nobody yet (add members to the plan and its \
+             rotations): no page sent"
+        );
     }
-    match activation.page {
-        Some((step, recipients)) if !recipients.is_empty() => {
-            commands.push(Command::Respond(ResponseCommand::Page(Paged {
-                step: step.id.clone(),
-                ack_within_minutes: step.ack_within.minutes(),
-                recipients,
-                reason: format!("team activated on {}", incident.key()),
-            })));
-        }
-        Some((step, _)) => eprintln!(
-            "warning: escalation step {} pages nobody yet (add members to the plan and its \
-             rotations): no page sent",
-            step.id
-        ),
-        None => {}
-    }
-    let appended = append_all(session, incident.id(), commands)?;
-    Ok(appended
-        .into_iter()
-        .filter(|a| a.entry.kind == "incident.paged")
-        .collect())
+    deliver(session, &activated.appended)
 }
 
-/// Adds the tasks of plan `version` that activated, unfinished incidents lack; their existing
-/// tasks stay as they are.
+/// Adds the tasks of plan `version` that activated, unfinished incidents lack.
 pub(crate) fn sync_tasks(session: &Session, plan: &Plan, version: u64) -> anyhow::Result<()> {
-    let incidents = session.run(session.store.incidents(&IncidentFilter::default()))?;
-    let now = session.now().instant();
-    for incident in incidents
-        .iter()
-        .filter(|i| !i.state().is_terminal() && !i.response().tasks.is_empty())
-    {
-        let tasks = plan.activation(incident, now).tasks;
-        if tasks.is_empty() {
-            continue;
-        }
-        let created = TasksCreated {
-            plan_version: version,
-            tasks,
-        };
-        let cmd = Command::Respond(ResponseCommand::CreateTasks(created));
-        append_all(session, incident.id(), vec![cmd])?;
+    let ctx = session.context()?;
+    let synced = session.run(rampart_respond::sync_tasks(
+        &session.store,
+        &ctx,
+        plan,
+        version,
+    ))?;
+    eprintln!("tasks of plan version {version} added to {synced} incident(s)");
+    Ok(())
+}
+
+/// Puts one e-mail per recipient of each page and escalation in `appended` in the outbox.
+pub(crate) fn deliver(session: &Session, appended: &[Appended]) -> anyhow::Result<()> {
+    let public_url = std::env::var("RAMPART_PUBLIC_URL")
+        .ok()
+        .filter(|url| url.starts_with("http://") || url.starts_with("https://"));
+    let queued = session
+        .block_on(rampart_respond::page::deliver(
+            &session.store,
+            appended,
+            public_url.as_deref(),
+        ))
+        .map_err(failure)?;
+    for q in queued {
+        eprintln!(
+            "{}: page {} (step {}) to {} queued as message {}",
+            q.incident, q.page, q.step, q.to, q.message
+        );
     }
     Ok(())
 }

@@ -6,17 +6,15 @@
 use std::collections::BTreeMap;
 
 use clap::Args as ClapArgs;
-use rampart_core::Command;
-use rampart_core::incident::{
-    Decision, Incident, ResponseCommand, Severity, SeverityOverride, State, Updated,
-};
-use rampart_plan::{Flag, Plan};
+use rampart_core::incident::{Decision, Incident, Severity};
+use rampart_plan::Plan;
+use rampart_respond::identify::Identification;
 
 use super::open::ImpactArgs;
 use crate::cli::context::{Globals, Session, bad_input, incident_ref, parse_time, parse_value};
 use crate::cli::exit::Code;
 use crate::cli::plan::stored_plan;
-use crate::cli::{output, page, respond};
+use crate::cli::{output, respond};
 
 /// Arguments of `rampart incident identify`.
 #[derive(Debug, ClapArgs)]
@@ -49,108 +47,62 @@ pub(crate) struct Args {
 pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::Result<Code> {
     let plan = stored_plan(session)?;
     let incident = session.run(session.store.incident(incident_ref(&args.key)?))?;
-    let commands = commands(&plan, &incident, &args)?;
+    let identification = identification(&args)?;
+    let commands = identification
+        .commands(&plan, &incident)
+        .map_err(respond::failure)?;
     let incident = match respond::append_all(session, incident.id(), commands)?.pop() {
         Some(last) => last.incident,
         None => incident,
     };
-    if args.confirm {
-        let pages = respond::activate(session, &incident)?;
-        page::deliver(session, &pages)?;
+    if identification.confirms() {
+        respond::activate(session, &incident)?;
     }
     let incident = session.run(session.store.incident(incident.id()))?;
     print_checklist(globals, &plan, &incident)
 }
 
-/// The entries the options ask for, in order: triage if still reported, answers, flags the
-/// answers set, impact, severity override, decision.
-fn commands(plan: &Plan, incident: &Incident, args: &Args) -> anyhow::Result<Vec<Command>> {
+/// What the options ask to record.
+fn identification(args: &Args) -> anyhow::Result<Identification> {
     let mut answers = BTreeMap::new();
     for text in &args.answers {
-        let (id, value) = answer(plan, text)?;
+        let (id, value) = answer(text)?;
         answers.insert(id, value);
     }
-    let mut commands = Vec::new();
-    let deciding = args.confirm || args.dismiss.is_some();
-    if deciding && incident.state() == State::Reported {
-        commands.push(Command::Transition {
-            to: State::Triage,
-            at: None,
-            reason: None,
-        });
-    }
-    let mut update = Updated::default();
-    for (id, yes) in &answers {
-        let sets = plan
-            .identification
-            .iter()
-            .find(|c| c.id == *id)
-            .and_then(|c| c.sets);
-        match sets {
-            Some(Flag::AmazonInformation) if *yes && !incident.flags().amazon_information => {
-                update.amazon_information = Some(true);
-            }
-            Some(Flag::PersonalData) if *yes && !incident.flags().personal_data => {
-                update.personal_data = Some(true);
-            }
-            _ => {}
-        }
-    }
-    if !answers.is_empty() {
-        commands.push(Command::Respond(ResponseCommand::AnswerChecklist(answers)));
-    }
-    let impact = args.impact.impact()?;
-    if impact.is_some() && impact.as_ref() != incident.impact() {
-        update.impact = impact;
-    }
-    if !update.fields().is_empty() {
-        commands.push(Command::Update(update));
-    }
-    if let Some(severity) = &args.severity {
-        let severity = parse_value::<Severity>(severity)?;
-        let current = incident
-            .severity_override()
-            .map(|o: &SeverityOverride| o.severity);
-        if current != Some(severity) {
-            commands.push(Command::OverrideSeverity {
-                severity: Some(severity),
-                reason: args.severity_reason.clone().unwrap_or_default(),
-            });
-        }
-    }
-    if deciding {
-        commands.push(Command::Respond(ResponseCommand::Identify {
-            decision: if args.confirm {
-                Decision::Confirmed
-            } else {
-                Decision::Dismissed
-            },
-            reason: args.dismiss.clone(),
-            at: args
-                .at
-                .as_deref()
-                .map(|t| parse_time("--at", t))
-                .transpose()?,
-        }));
-    }
-    Ok(commands)
+    let severity = match &args.severity {
+        Some(severity) => Some((
+            parse_value::<Severity>(severity)?,
+            args.severity_reason.clone().unwrap_or_default(),
+        )),
+        None => None,
+    };
+    let at = args
+        .at
+        .as_deref()
+        .map(|t| parse_time("--at", t))
+        .transpose()?;
+    let decision = if args.confirm {
+        Some((Decision::Confirmed, None, at))
+    } else {
+        args.dismiss
+            .clone()
+            .map(|reason| (Decision::Dismissed, Some(reason), at))
+    };
+    Ok(Identification {
+        answers,
+        impact: args.impact.impact()?,
+        severity,
+        decision,
+    })
 }
 
-/// `CRITERION=yes|no`, with the criterion checked against the plan.
-fn answer(plan: &Plan, text: &str) -> anyhow::Result<(String, bool)> {
+/// `CRITERION=yes|no` (the criterion is checked against the plan when recorded).
+fn answer(text: &str) -> anyhow::Result<(String, bool)> {
     let (id, value) = text.split_once('=').ok_or_else(|| {
         bad_input(format!(
             "--answer {text:?}: write CRITERION=yes or CRITERION=no"
         ))
     })?;
-    let id = id.trim();
-    if !plan.identification.iter().any(|c| c.id == id) {
-        let known: Vec<&str> = plan.identification.iter().map(|c| c.id.as_str()).collect();
-        return Err(bad_input(format!(
-            "--answer {text:?}: the plan's checklist has no criterion {id:?}; it has: {}",
-            known.join(", ")
-        )));
-    }
     let yes = match value.trim().to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" => true,
         "no" | "n" | "false" => false,
@@ -160,7 +112,7 @@ fn answer(plan: &Plan, text: &str) -> anyhow::Result<(String, bool)> {
             )));
         }
     };
-    Ok((id.to_owned(), yes))
+    Ok((id.trim().to_owned(), yes))
 }
 
 /// The checklist with the incident's answers, its severity and the decision.
