@@ -32,6 +32,9 @@ pub enum Access {
     Audit,
     /// Manage users and shares: administrators.
     Administer,
+    /// Read the plan, the team, on-call, contacts and training: administrators, responders,
+    /// viewers.
+    ReadPlan,
 }
 
 impl Access {
@@ -42,7 +45,9 @@ impl Access {
             Access::Public | Access::SignedIn | Access::Read => true,
             Access::Report => matches!(role, Administrator | Responder | Reporter),
             Access::Respond => matches!(role, Administrator | Responder),
-            Access::Audit => matches!(role, Administrator | Responder | Viewer),
+            Access::Audit | Access::ReadPlan => {
+                matches!(role, Administrator | Responder | Viewer)
+            }
             Access::Administer => role == Administrator,
         }
     }
@@ -57,6 +62,7 @@ impl Access {
             Access::Respond => "change incidents",
             Access::Audit => "verify the whole log",
             Access::Administer => "administer users",
+            Access::ReadPlan => "read the response plan and the team",
         }
     }
 }

@@ -9,6 +9,8 @@ mod accounts;
 mod evidence;
 mod incidents;
 mod openapi;
+pub(crate) mod plan;
+pub(crate) mod respond;
 
 pub(crate) use accounts::{check_name, new_link, sign_in_with, take_link};
 pub(crate) use incidents::{change, decode_cursor, encode_cursor, now};
@@ -34,6 +36,8 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(incidents::routes());
     all.extend(evidence::routes());
     all.extend(openapi::routes());
+    all.extend(plan::routes());
+    all.extend(respond::routes());
     all
 }
 

@@ -176,9 +176,11 @@ pub(crate) async fn authorize(
     next: Next,
 ) -> Response {
     let page = !request.uri().path().starts_with("/api/");
+    // Where sign-in returns to: the page asked for (a link from an e-mail).
+    let back = (request.method() == Method::GET).then(|| request.uri().path().to_owned());
     match check(access, &public_url, request).await {
         Ok(request) => next.run(request).await,
-        Err(e) if page => crate::ui::refusal(e),
+        Err(e) if page => crate::ui::refusal_at(e, back),
         Err(e) => e.into_response(),
     }
 }

@@ -10,6 +10,8 @@
 
 mod forms;
 mod pages;
+mod plan;
+mod respond;
 
 use std::sync::Arc;
 
@@ -34,6 +36,7 @@ pub(crate) struct Layout {
     pub(crate) csrf: String,
     pub(crate) admin: bool,
     pub(crate) can_report: bool,
+    pub(crate) can_read_plan: bool,
 }
 
 impl Layout {
@@ -47,6 +50,7 @@ impl Layout {
             csrf,
             admin: principal.user.role == UserRole::Administrator,
             can_report: Access::Report.allows(principal.user.role),
+            can_read_plan: Access::ReadPlan.allows(principal.user.role),
         }
     }
 }
@@ -73,6 +77,11 @@ struct MessagePage<'a> {
 /// A failure as a page: the sign-in form (401) without a valid session, a message for the rest
 /// (logged like an API error).
 pub(crate) fn refusal(e: ApiError) -> Response {
+    refusal_at(e, None)
+}
+
+/// [`refusal`], with the sign-in form returning to `back` (a local path) once signed in.
+pub(crate) fn refusal_at(e: ApiError, back: Option<String>) -> Response {
     let logged = Arc::new(LoggedError {
         code: e.code,
         cause: e.cause.clone(),
@@ -82,6 +91,7 @@ pub(crate) fn refusal(e: ApiError) -> Response {
             layout: Layout::default(),
             error: Some("Sign in to continue.".to_owned()),
             name: String::new(),
+            next: back.unwrap_or_default(),
         };
         render(StatusCode::UNAUTHORIZED, &page)
     } else {
@@ -139,6 +149,7 @@ struct SignInPage {
     layout: Layout,
     error: Option<String>,
     name: String,
+    next: String,
 }
 
 async fn sign_in_page() -> Response {
@@ -146,6 +157,7 @@ async fn sign_in_page() -> Response {
         layout: Layout::default(),
         error: None,
         name: String::new(),
+        next: String::new(),
     };
     render(StatusCode::OK, &page)
 }
@@ -154,6 +166,14 @@ async fn sign_in_page() -> Response {
 struct SignInForm {
     name: String,
     password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `next` when it is a path on this service, else the dashboard.
+fn local_path(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local { next } else { "/" }
 }
 
 async fn sign_in(
@@ -163,10 +183,11 @@ async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let name = form.name.clone();
+    let next = form.next.clone();
     match crate::api::sign_in_with(&app, address, &headers, form.name, form.password).await {
         Ok((token, _)) => (
             [(header::SET_COOKIE, session_cookie(&app, Some(&token)))],
-            Redirect::to("/"),
+            Redirect::to(local_path(&next)),
         )
             .into_response(),
         Err(e) => {
@@ -174,6 +195,7 @@ async fn sign_in(
                 layout: Layout::default(),
                 error: Some(e.message.clone()),
                 name,
+                next,
             };
             let mut response = render(e.code.status(), &page);
             response.extensions_mut().insert(Arc::new(LoggedError {
@@ -329,5 +351,7 @@ pub(crate) fn routes() -> Vec<Route> {
     ];
     all.extend(pages::routes());
     all.extend(forms::routes());
+    all.extend(plan::routes());
+    all.extend(respond::routes());
     all
 }

@@ -151,7 +151,8 @@ pub(crate) fn now() -> ZonedTime {
     ZonedTime::utc(Timestamp::now())
 }
 
-fn context<'a>(app: &'a App, principal: &'a Principal) -> Context<'a> {
+/// The domain context of a change by `principal`, now.
+pub(crate) fn context<'a>(app: &'a App, principal: &'a Principal) -> Context<'a> {
     Context {
         actor: &principal.user.name,
         now: now(),

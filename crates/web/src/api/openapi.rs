@@ -23,6 +23,7 @@ fn access_name(access: Access) -> &'static str {
         Access::Respond => "respond",
         Access::Audit => "audit",
         Access::Administer => "administer",
+        Access::ReadPlan => "read_plan",
     }
 }
 

@@ -28,11 +28,11 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ErrorCode};
 
 /// Sends the browser to the incident page, or shows it again with the refusal.
-async fn after_change(
+pub(crate) async fn after_change<T>(
     app: &App,
     principal: &Principal,
     key: &str,
-    result: Result<Response, ApiError>,
+    result: Result<T, ApiError>,
 ) -> Result<Response, UiError> {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/incidents/{key}")).into_response()),

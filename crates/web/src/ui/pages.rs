@@ -64,6 +64,8 @@ struct DashboardPage {
     layout: Layout,
     counts: Vec<CountView>,
     recent: Vec<EntryView>,
+    /// The plan's review status when it needs attention (due or overdue).
+    plan_review: Option<String>,
 }
 
 async fn dashboard(State(app): State<App>, principal: Principal) -> Result<Response, UiError> {
@@ -91,10 +93,16 @@ async fn dashboard(State(app): State<App>, principal: Principal) -> Result<Respo
             .collect(),
         UserRole::Reporter | UserRole::ExternalReviewer => Vec::new(),
     };
+    let plan_review = if Access::ReadPlan.allows(principal.user.role) {
+        super::plan::review_attention(&app).await?
+    } else {
+        None
+    };
     let page = DashboardPage {
         layout: Layout::of(&principal),
         counts,
         recent,
+        plan_review,
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -285,6 +293,7 @@ pub(crate) struct IncidentPage {
     details: Vec<String>,
     evidence: Vec<EvidenceView>,
     timeline: Vec<EntryView>,
+    response: super::respond::ResponseView,
 }
 
 fn describe(detail: &Detail) -> String {
@@ -387,6 +396,7 @@ pub(crate) async fn incident_page(
             .rev()
             .map(|e| EntryView::of(key.clone(), e))
             .collect(),
+        response: super::respond::response_view(app, incident).await?,
         key,
     })
 }

@@ -15,5 +15,6 @@ mod accounts;
 mod browser;
 mod incidents;
 mod pages;
+mod plan;
 mod routes;
 mod server;

@@ -6,7 +6,7 @@ use axum::http::{Method, StatusCode, header};
 
 use crate::support::{Answer, Auth, TestApp, both_backends, link_token, session_cookie};
 
-fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
+pub(crate) fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         out.append_pair(k, v);
@@ -14,7 +14,12 @@ fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
     out.finish().into_bytes()
 }
 
-async fn post_form(t: &TestApp, path: &str, auth: &Auth, pairs: &[(&str, &str)]) -> Answer {
+pub(crate) async fn post_form(
+    t: &TestApp,
+    path: &str,
+    auth: &Auth,
+    pairs: &[(&str, &str)],
+) -> Answer {
     t.send(
         Method::POST,
         path,
@@ -25,11 +30,11 @@ async fn post_form(t: &TestApp, path: &str, auth: &Auth, pairs: &[(&str, &str)])
     .await
 }
 
-fn text(answer: &Answer) -> String {
+pub(crate) fn text(answer: &Answer) -> String {
     String::from_utf8_lossy(&answer.bytes).into_owned()
 }
 
-fn location(answer: &Answer) -> String {
+pub(crate) fn location(answer: &Answer) -> String {
     answer
         .headers
         .get(header::LOCATION)

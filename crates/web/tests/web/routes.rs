@@ -68,6 +68,28 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/report", "arp"),
     ("GET", "/users", "a"),
     ("POST", "/users", "a"),
+    ("GET", "/api/v1/plan", "arv"),
+    ("GET", "/api/v1/plan/log", "arv"),
+    ("GET", "/api/v1/plan/diff", "arv"),
+    ("GET", "/api/v1/team", "arv"),
+    ("GET", "/api/v1/training", "arv"),
+    ("POST", "/api/v1/incidents/{key}/identification", "ar"),
+    ("GET", "/api/v1/incidents/{key}/tasks", "arvpx"),
+    ("PATCH", "/api/v1/incidents/{key}/tasks/{task}", "ar"),
+    (
+        "POST",
+        "/api/v1/incidents/{key}/pages/{page}/acknowledgement",
+        "ar",
+    ),
+    ("GET", "/plan", "arv"),
+    ("GET", "/plan/diff", "arv"),
+    ("GET", "/team", "arv"),
+    ("GET", "/contacts", "arv"),
+    ("GET", "/training", "arv"),
+    ("POST", "/incidents/{key}/identify", "ar"),
+    ("POST", "/incidents/{key}/tasks/{task}", "ar"),
+    ("GET", "/incidents/{key}/pages/{page}/ack", "ar"),
+    ("POST", "/incidents/{key}/pages/{page}/ack", "ar"),
 ];
 
 const ROLES: [(char, UserRole); 5] = [
@@ -86,6 +108,8 @@ fn concrete(path: &str, key: &str) -> String {
         .replace("{role}", "commander")
         .replace("{sha256}", &"ab".repeat(32))
         .replace("{name}", "rampart.css")
+        .replace("{task}", "contain")
+        .replace("{page}", "1")
 }
 
 #[test]
