@@ -7,11 +7,16 @@
 //!   sign-out and the static assets;
 //! - `pages`: the dashboard, the incident list and the incident page;
 //! - `forms`: the forms that change things (each one appended log entry), reporting, users.
+//! - `plan`, `team`: the plan (review status, history, diff), the team and on-call, contacts,
+//!   training;
+//! - `respond`: the plan on the incident page (identification, tasks, pages) and the page
+//!   acknowledgement form the page e-mail links to.
 
 mod forms;
 mod pages;
 mod plan;
 mod respond;
+mod team;
 
 use std::sync::Arc;
 
@@ -353,5 +358,6 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(forms::routes());
     all.extend(plan::routes());
     all.extend(respond::routes());
+    all.extend(team::routes());
     all
 }

@@ -1,21 +1,20 @@
 //! The plan's pages: the plan rendered readably (roles and responsibilities, incident types,
 //! severity matrix, identification checklist, playbooks with their tasks) with its review status,
-//! version history and the diff between two versions; the team with who is on call now and the
-//! escalation chain; the contacts directory; training per member with the overdue list. Read by
-//! the roles that read every incident ([`Access::ReadPlan`]), from the same functions as the API.
+//! version history and the diff between two versions. Read by the roles that read every incident
+//! ([`Access::ReadPlan`]), from the same functions as the API; the team's pages are in `team`.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use jiff::Timestamp;
-use rampart_plan::{PlanEvent, ReviewState, ReviewStatus, TrainingState};
+use rampart_plan::{PlanEvent, ReviewState, ReviewStatus};
 use serde::Serialize;
 
 use super::{Layout, UiError, render};
 use crate::access::{Access, Route};
-use crate::api::plan::{DiffQuery, OnCall, diff, on_call, review, training, version};
+use crate::api::plan::{DiffQuery, diff, review, version};
 use crate::app::App;
 use crate::auth::Principal;
 
@@ -250,203 +249,33 @@ async fn diff_page(
     Ok(render(StatusCode::OK, &page))
 }
 
-struct MemberRow {
-    id: String,
-    name: String,
-    email: String,
-    phone: String,
-    roles: String,
-}
-
-struct StepRow {
-    id: String,
-    page: String,
-    ack_within: String,
-    next: String,
-}
-
-#[derive(Template)]
-#[template(path = "team.html")]
-struct TeamPage {
-    layout: Layout,
-    members: Vec<MemberRow>,
-    on_call: Vec<OnCall>,
-    escalation: Vec<StepRow>,
-}
-
-async fn team_page(State(app): State<App>, principal: Principal) -> Result<Response, UiError> {
-    let plan = version(&app, None).await?.plan;
-    let members = plan
-        .members
-        .iter()
-        .map(|(id, m)| MemberRow {
-            id: id.clone(),
-            name: m.name.clone(),
-            email: m.email.clone(),
-            phone: m.phone.clone().unwrap_or_default(),
-            roles: m
-                .roles
-                .iter()
-                .map(|r| r.name())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
-        .collect();
-    let escalation = plan
-        .escalation
-        .iter()
-        .map(|s| StepRow {
-            id: s.id.clone(),
-            page: s
-                .page
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
-            ack_within: s.ack_within.to_string(),
-            next: s
-                .next
-                .clone()
-                .unwrap_or_else(|| "end of the chain".to_owned()),
-        })
-        .collect();
-    let page = TeamPage {
-        layout: Layout::of(&principal),
-        members,
-        on_call: on_call(&plan, Timestamp::now()),
-        escalation,
-    };
-    Ok(render(StatusCode::OK, &page))
-}
-
-struct ContactRow {
-    id: String,
-    kind: String,
-    name: String,
-    handles: String,
-    reach: String,
-    url: String,
-}
-
-#[derive(Template)]
-#[template(path = "contacts.html")]
-struct ContactsPage {
-    layout: Layout,
-    contacts: Vec<ContactRow>,
-}
-
-async fn contacts_page(State(app): State<App>, principal: Principal) -> Result<Response, UiError> {
-    let plan = version(&app, None).await?.plan;
-    let mut contacts: Vec<ContactRow> = plan
-        .contacts
-        .iter()
-        .map(|(id, c)| ContactRow {
-            id: id.clone(),
-            kind: c.kind.name().replace('_', " "),
-            name: c.name.clone(),
-            handles: c.handles.join("; "),
-            reach: c
-                .emails
-                .iter()
-                .chain(&c.phones)
-                .chain(&c.channel)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", "),
-            url: c.url.clone().unwrap_or_default(),
-        })
-        .collect();
-    contacts.sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
-    let page = ContactsPage {
-        layout: Layout::of(&principal),
-        contacts,
-    };
-    Ok(render(StatusCode::OK, &page))
-}
-
-#[derive(Clone)]
-struct TrainingRow {
-    member: String,
-    course: String,
-    state: &'static str,
-    completed: String,
-    expires: String,
-}
-
-#[derive(Template)]
-#[template(path = "training.html")]
-struct TrainingPage {
-    layout: Layout,
-    overdue: Vec<TrainingRow>,
-    all: Vec<TrainingRow>,
-}
-
-async fn training_page(State(app): State<App>, principal: Principal) -> Result<Response, UiError> {
-    let rows: Vec<(bool, TrainingRow)> = training(&app, Timestamp::now())
-        .await?
-        .into_iter()
-        .map(|t| {
-            let state = match t.state {
-                TrainingState::Current => "current",
-                TrainingState::Expired => "expired",
-                TrainingState::Missing => "missing",
-            };
-            let row = TrainingRow {
-                member: t.member,
-                course: t.course,
-                state,
-                completed: t.completed.map(|d| d.to_string()).unwrap_or_default(),
-                expires: t.expires.map(|d| d.to_string()).unwrap_or_default(),
-            };
-            (t.state != TrainingState::Current, row)
-        })
-        .collect();
-    let mut overdue = Vec::new();
-    let mut all = Vec::new();
-    for (late, row) in rows {
-        if late {
-            overdue.push(row.clone());
-        }
-        all.push(row);
-    }
-    let page = TrainingPage {
-        layout: Layout::of(&principal),
-        overdue,
-        all,
-    };
-    Ok(render(StatusCode::OK, &page))
-}
-
-/// The plan's pages.
-pub(crate) fn routes() -> Vec<Route> {
-    let route = |path, summary, handler| Route {
+/// A page of the plan, read by [`Access::ReadPlan`].
+pub(super) fn read_route(
+    path: &'static str,
+    summary: &'static str,
+    handler: MethodRouter<App>,
+) -> Route {
+    Route {
         method: Method::GET,
         path,
         access: Access::ReadPlan,
         summary,
         handler,
-    };
+    }
+}
+
+/// The plan's pages.
+pub(crate) fn routes() -> Vec<Route> {
     vec![
-        route(
+        read_route(
             "/plan",
             "The plan, its review status and version history",
             get(plan_page),
         ),
-        route(
+        read_route(
             "/plan/diff",
             "The changes between two plan versions",
             get(diff_page),
-        ),
-        route(
-            "/team",
-            "Team, on-call now and the escalation chain",
-            get(team_page),
-        ),
-        route("/contacts", "Contacts directory", get(contacts_page)),
-        route(
-            "/training",
-            "Training per member and the overdue list",
-            get(training_page),
         ),
     ]
 }
