@@ -56,6 +56,19 @@ pub(crate) async fn identify(
     if !identification.confirms() {
         return Ok(incident);
     }
+    activate_team(app, principal, incident).await
+}
+
+/// Activates the team on `incident` as `principal` (roles from on-call, the playbook tasks it
+/// lacks, the first page) and queues the page's e-mails with the acknowledgement link. Returns
+/// the incident afterwards.
+pub(crate) async fn activate_team(
+    app: &App,
+    principal: &Principal,
+    incident: Incident,
+) -> Result<Incident, ApiError> {
+    let store = app.store();
+    let ctx = context(app, principal);
     let activated = rampart_respond::activate(store, &ctx, &incident)
         .await
         .map_err(respond_error)?;
@@ -67,6 +80,16 @@ pub(crate) async fn identify(
         .appended
         .last()
         .map_or(incident, |a| a.incident.clone()))
+}
+
+async fn activation(
+    State(app): State<App>,
+    principal: Principal,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let incident = visible_incident(&app, &principal, &key).await?;
+    let incident = activate_team(&app, &principal, incident).await?;
+    Ok(Json(incident).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,6 +216,13 @@ pub(crate) fn routes() -> Vec<Route> {
             Access::Respond,
             "Answer the identification checklist, set severity, confirm (activates the team) or dismiss",
             post(identification),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/incidents/{key}/activation",
+            Access::Respond,
+            "Activate the team: roles from on-call, the playbook tasks, the first page",
+            post(activation),
         ),
         route(
             Method::GET,

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use super::forms::after_change;
 use super::{Layout, UiError, render};
 use crate::access::{Access, Route};
-use crate::api::respond::{identify, task_command, task_views};
+use crate::api::respond::{activate_team, identify, task_command, task_views};
 use crate::api::{change, visible_incident};
 use crate::app::App;
 use crate::auth::Principal;
@@ -180,6 +180,16 @@ async fn identify_form(
     after_change(&app, &principal, &key, result).await
 }
 
+async fn activate_form(
+    State(app): State<App>,
+    principal: Principal,
+    Path(key): Path<String>,
+) -> Result<Response, UiError> {
+    let incident = visible_incident(&app, &principal, &key).await?;
+    let result = activate_team(&app, &principal, incident).await.map(|_| ());
+    after_change(&app, &principal, &key, result).await
+}
+
 #[derive(Debug, Deserialize)]
 struct TaskForm {
     status: TaskStatus,
@@ -259,6 +269,12 @@ pub(crate) fn routes() -> Vec<Route> {
             "/incidents/{key}/identify",
             "Answer the identification checklist; confirm or dismiss (form)",
             post(identify_form),
+        ),
+        route(
+            Method::POST,
+            "/incidents/{key}/activate",
+            "Activate the team (form)",
+            post(activate_form),
         ),
         route(
             Method::POST,

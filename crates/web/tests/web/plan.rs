@@ -166,6 +166,14 @@ both_backends! {
         assert_eq!(dismissed.json["state"], "dismissed");
         assert!(dismissed.json["response"]["tasks"].as_array().unwrap().is_empty());
         assert!(t.app.store().outbox_list(&OutboxFilter::default()).await.unwrap().is_empty());
+
+        // Activating by hand (an incident opened at high or critical, before the decision).
+        let urgent = t.open(&token, "Ransom note on the file server").await;
+        let activated = t.json(Method::POST, &format!("/api/v1/incidents/{urgent}/activation"), &token, serde_json::json!({})).await;
+        assert_eq!(activated.status, StatusCode::OK, "{}", activated.json);
+        assert_eq!(activated.json["roles"]["commander"], "ana", "{}", activated.json);
+        assert_eq!(activated.json["response"]["pages"].as_array().unwrap().len(), 1);
+        assert!(!t.app.store().outbox_list(&OutboxFilter::default()).await.unwrap().is_empty());
     }
 }
 

@@ -74,6 +74,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/team", "arv"),
     ("GET", "/api/v1/training", "arv"),
     ("POST", "/api/v1/incidents/{key}/identification", "ar"),
+    ("POST", "/api/v1/incidents/{key}/activation", "ar"),
     ("GET", "/api/v1/incidents/{key}/tasks", "arvpx"),
     ("PATCH", "/api/v1/incidents/{key}/tasks/{task}", "ar"),
     (
@@ -87,6 +88,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/contacts", "arv"),
     ("GET", "/training", "arv"),
     ("POST", "/incidents/{key}/identify", "ar"),
+    ("POST", "/incidents/{key}/activate", "ar"),
     ("POST", "/incidents/{key}/tasks/{task}", "ar"),
     ("GET", "/incidents/{key}/pages/{page}/ack", "ar"),
     ("POST", "/incidents/{key}/pages/{page}/ack", "ar"),
