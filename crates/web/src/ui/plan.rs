@@ -10,13 +10,14 @@ use axum::response::Response;
 use axum::routing::{MethodRouter, get};
 use jiff::Timestamp;
 use rampart_plan::{PlanEvent, ReviewState, ReviewStatus};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Layout, UiError, render};
 use crate::access::{Access, Route};
 use crate::api::plan::{DiffQuery, diff, review, version};
 use crate::app::App;
 use crate::auth::Principal;
+use crate::error::ApiError;
 
 /// A plan value's name as written in the plan file (`law_enforcement`, `*`, `containment`).
 fn name_of<T: Serialize>(value: &T) -> String {
@@ -225,11 +226,34 @@ struct DiffPage {
     changes: Vec<ChangeRow>,
 }
 
+/// The compare form's fields: a version number each, or empty for the default.
+#[derive(Debug, Default, Deserialize)]
+struct DiffForm {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+fn version_number(field: &str, text: &str) -> Result<Option<u64>, ApiError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse().map(Some).map_err(|_| {
+        ApiError::bad_request(format!("{field} {text:?} is not a plan version number"))
+    })
+}
+
 async fn diff_page(
     State(app): State<App>,
     principal: Principal,
-    Query(query): Query<DiffQuery>,
+    Query(form): Query<DiffForm>,
 ) -> Result<Response, UiError> {
+    let query = DiffQuery {
+        from: version_number("from", &form.from)?,
+        to: version_number("to", &form.to)?,
+    };
     let (from, to, changes) = diff(&app, &query).await?;
     let show =
         |v: Option<serde_json::Value>| v.map_or_else(|| "(none)".to_owned(), |v| v.to_string());

@@ -189,6 +189,9 @@ both_backends! {
         }
         let diff = text(&t.get("/plan/diff?from=1&to=2", &vic).await);
         assert!(diff.contains("members.ana"), "{diff}");
+        let defaults = text(&t.get("/plan/diff?from=&to=2", &vic).await);
+        assert!(defaults.contains("from version 1 to 2"), "the form left empty: {defaults}");
+        assert_eq!(t.get("/plan/diff?from=x", &vic).await.status, StatusCode::BAD_REQUEST);
         let team = text(&t.get("/team", &vic).await);
         assert!(team.contains("On call now") && team.contains("Ana Example") && team.contains("+1 555 0100"), "{team}");
         let api = t.get("/api/v1/team", &token).await.json;
