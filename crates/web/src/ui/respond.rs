@@ -22,6 +22,7 @@ use crate::api::respond::{activate_team, identify, task_command, task_views};
 use crate::api::{change, visible_incident};
 use crate::app::App;
 use crate::auth::Principal;
+use crate::error::ApiError;
 
 /// A criterion of the checklist with the incident's answer (`yes`, `no` or empty).
 pub(crate) struct CriterionView {
@@ -165,7 +166,15 @@ async fn identify_form(
     for (name, value) in fields {
         match (name.strip_prefix("answer."), name.as_str()) {
             (Some(id), _) if !value.is_empty() => {
-                identification.answers.insert(id.to_owned(), value == "yes");
+                let yes = match value.as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    other => {
+                        let message = format!("answer to {id:?}: {other:?} is not yes or no");
+                        return Err(ApiError::bad_request(message).into());
+                    }
+                };
+                identification.answers.insert(id.to_owned(), yes);
             }
             (_, "reason") => reason = value.trim().to_owned(),
             (_, "decision") if value == "confirm" => decision = Some(Decision::Confirmed),
@@ -230,7 +239,7 @@ async fn ack_page(
     let view = response_view(&app, &incident).await?;
     let found = incident.response().pages.iter().find(|p| p.id == page);
     let (Some(found), Some(row)) = (found, view.pages.into_iter().find(|p| p.id == page)) else {
-        return Err(crate::error::ApiError::not_found(format!("page {page} of {key}")).into());
+        return Err(ApiError::not_found(format!("page {page} of {key}")).into());
     };
     let ack = AckPage {
         layout: Layout::of(&principal),

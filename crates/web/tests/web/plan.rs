@@ -86,6 +86,8 @@ both_backends! {
         ];
         let refused = post_form(&t, &format!("{path}/identify"), &rick, &answers).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "no CSRF token, nothing written");
+        let maybe = post_form(&t, &format!("{path}/identify"), &rick, &[("csrf", &csrf), ("answer.personal_data", "maybe")]).await;
+        assert_eq!(maybe.status, StatusCode::BAD_REQUEST, "{}", text(&maybe));
         let mut with_csrf = answers.to_vec();
         with_csrf.push(("csrf", &csrf));
         let answer = post_form(&t, &format!("{path}/identify"), &rick, &with_csrf).await;
