@@ -19,6 +19,22 @@ pub struct Activated {
     pub unpaged_step: Option<String>,
 }
 
+/// Whether the plan in force activates the team as soon as an incident opens at `incident`'s
+/// severity (`activate_on_open`: high and critical in the default plan), before identification
+/// is decided. Without a plan or an assessed severity, it does not.
+pub async fn activates_on_open(store: &Store, incident: &Incident) -> Result<bool, StoreError> {
+    let Some(severity) = incident.severity() else {
+        return Ok(false);
+    };
+    Ok(store.plan_version(None).await?.is_some_and(|current| {
+        current
+            .plan
+            .severity
+            .get(&severity)
+            .is_some_and(|level| level.activate_on_open)
+    }))
+}
+
 /// Activates the team on `incident` under the plan in force, as `ctx`: fills vacant roles from
 /// the on-call rotations, creates the playbook tasks it lacks and pages the first escalation
 /// step, all in one transaction.

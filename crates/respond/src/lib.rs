@@ -11,7 +11,7 @@
 //! - [`identify::Identification`]: the identification checklist answered, severity, decision —
 //!   the entries `rampart incident identify` and the incident page write.
 //! - [`activate`] / [`sync_tasks`] / [`escalate`]: the team activated on an incident (roles from
-//!   on-call, playbook tasks, the first page), a new plan version's tasks added to activated
+//!   on-call, playbook tasks, the first page; at once on opening when [`activates_on_open`]), a new plan version's tasks added to activated
 //!   incidents, unacknowledged pages escalated along the chain.
 //! - [`page::deliver`]: one e-mail per paged member in the outbox, with the acknowledgement
 //!   link into the web interface when the public address is known.
@@ -22,7 +22,7 @@ mod activate;
 pub mod identify;
 pub mod page;
 
-pub use activate::{Activated, activate, escalate, sync_tasks};
+pub use activate::{Activated, activate, activates_on_open, escalate, sync_tasks};
 
 use rampart_core::{Command, Context, IncidentId};
 use rampart_plan::Plan;

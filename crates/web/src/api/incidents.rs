@@ -19,6 +19,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::respond::activate_team;
 use super::{ApiJson, ApiPath, ApiQuery, BodySchema, body, visible_incident};
 use crate::access::{Access, Route};
 use crate::app::App;
@@ -197,7 +198,23 @@ async fn open(
             Incident::open(&ctx, cmd, String::new())
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(appended.incident)).into_response())
+    let mut incident = appended.incident;
+    if rampart_respond::activates_on_open(app.store(), &incident).await? {
+        // The incident stays opened whatever happens here: the error says so, so that a client
+        // activates it (POST …/activation) rather than opening it again.
+        let key = incident.key().to_string();
+        incident = activate_team(&app, &principal, incident)
+            .await
+            .map_err(|e| ApiError {
+                message: format!(
+                    "{key} is opened, but activating the team failed ({}); retry with POST \
+                     /api/v1/incidents/{key}/activation",
+                    e.message
+                ),
+                ..e
+            })?;
+    }
+    Ok((StatusCode::CREATED, Json(incident)).into_response())
 }
 
 async fn show(

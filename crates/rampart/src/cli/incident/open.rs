@@ -9,7 +9,7 @@ use rampart_core::{Incident, IncidentId, OpenIncident};
 
 use crate::cli::context::{Globals, Session, domain_error, parse_time, parse_value};
 use crate::cli::exit::Code;
-use crate::cli::{output, page, respond};
+use crate::cli::{output, respond};
 
 /// The impact assessment (NIST SP 800-61): all three or none.
 #[derive(Debug, ClapArgs)]
@@ -151,30 +151,16 @@ pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::R
 /// critical in the default plan), before identification is decided. The incident stays opened
 /// whatever happens here; a failure says how to activate it by hand.
 fn activate_on_open(session: &Session, incident: &Incident) -> anyhow::Result<()> {
-    let Some(severity) = incident.severity() else {
-        return Ok(());
-    };
-    let Some(current) = session.run(session.store.plan_version(None))? else {
-        eprintln!("note: no plan is applied, so the team was not activated");
-        return Ok(());
-    };
-    if !current
-        .plan
-        .severity
-        .get(&severity)
-        .is_some_and(|l| l.activate_on_open)
-    {
+    if !session.run(rampart_respond::activates_on_open(&session.store, incident))? {
         return Ok(());
     }
-    respond::activate(session, incident)
-        .and_then(|pages| page::deliver(session, &pages))
-        .with_context(|| {
-            format!(
-                "{key} is opened, but activating the team failed; retry with \
-                 `rampart incident activate {key}`",
-                key = incident.key()
-            )
-        })
+    respond::activate(session, incident).with_context(|| {
+        format!(
+            "{key} is opened, but activating the team failed; retry with \
+             `rampart incident activate {key}`",
+            key = incident.key()
+        )
+    })
 }
 
 /// The key's year: the year of "now" at the actor's offset.
