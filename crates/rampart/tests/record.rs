@@ -92,7 +92,8 @@ impl Record {
     }
 }
 
-/// An incident with a realistic record: 12 entries.
+/// An incident with a realistic record: 13 entries (opening it at high severity activates the
+/// default plan, which creates the playbook tasks).
 fn worked_incident(record: &Record, dir: &Path) -> (String, String) {
     let key = record
         .ok(&[
@@ -198,7 +199,7 @@ fn a_whole_incident_is_recorded_verified_and_exported() {
 
     let shown = record.json(&["incident", "show", &key]);
     let incident = &shown["incident"];
-    assert_eq!(shown["log"].as_array().unwrap().len(), 12);
+    assert_eq!(shown["log"].as_array().unwrap().len(), 13);
     assert_eq!(incident["state"], "containment");
     assert_eq!(
         record
@@ -234,7 +235,7 @@ fn a_whole_incident_is_recorded_verified_and_exported() {
         std::fs::read(work.path().join("auth.log")).unwrap()
     );
 
-    assert_eq!(record.verified_entries(), 12);
+    assert_eq!(record.verified_entries(), 13);
     record.ok(&["verify", &key]);
 
     // The bundle verifies with no database, in Rust and with the documented Python script.
@@ -248,7 +249,7 @@ fn a_whole_incident_is_recorded_verified_and_exported() {
     );
     assert_eq!(
         record.verified_entries(),
-        13,
+        14,
         "the export is itself a log entry"
     );
     let alone = Record {
@@ -310,13 +311,13 @@ fn tampering_with_the_stored_log_is_detected_and_the_first_bad_entry_named() {
         ),
         // The first incident deleted whole: the entry after the hole is named.
         (
-            "DELETE FROM evidence WHERE global_seq <= 12; DELETE FROM log_entries WHERE global_seq <= 12",
-            "#1 (global #13)",
+            "DELETE FROM evidence WHERE global_seq <= 13; DELETE FROM log_entries WHERE global_seq <= 13",
+            "#1 (global #14)",
         ),
         // The newest incident deleted whole: the log ends before the stored chain head.
         (
-            "DELETE FROM evidence WHERE global_seq > 12; DELETE FROM log_entries WHERE global_seq > 12",
-            "log ends at global #12",
+            "DELETE FROM evidence WHERE global_seq > 13; DELETE FROM log_entries WHERE global_seq > 13",
+            "log ends at global #13",
         ),
         // Two entries swapped.
         (
