@@ -106,7 +106,6 @@ pub(crate) fn collect(sources: &[Source]) -> Result<Vec<(PathBuf, Option<String>
                 if meta.is_dir() {
                     let mut files = Vec::new();
                     walk(path, &mut files)?;
-                    files.sort();
                     out.extend(files.into_iter().map(|f| (f, None)));
                 } else {
                     out.push((path.clone(), None));
@@ -117,16 +116,23 @@ pub(crate) fn collect(sources: &[Source]) -> Result<Vec<(PathBuf, Option<String>
     Ok(out)
 }
 
+/// Appends the rule files under `dir` in path order: each directory's entries are sorted by
+/// name and visited depth first, which orders the files as sorting their paths would, without
+/// comparing whole paths.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     let io = |source| LoadError::Io {
         path: dir.to_owned(),
         source,
     };
+    let mut entries = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
-        let path = entry.path();
         // The entry's type costs no system call; only symbolic links need a `stat`.
         let kind = entry.file_type().map_err(io)?;
+        entries.push((entry.file_name(), entry.path(), kind));
+    }
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (_, path, kind) in entries {
         if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
             walk(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {

@@ -3,11 +3,12 @@
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use regex::Regex;
 use serde_json::Value;
 
 use crate::event::{Event, FieldPath};
-use crate::pattern::{Finder, Pattern, StrPattern};
+use crate::finder::Finder;
+use crate::pattern::{Pattern, StrPattern};
+use crate::re::LazyRegex;
 
 /// Numeric comparison of the numeric modifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +106,7 @@ pub(crate) enum Matcher {
     /// Several `contains` values of one item, linked with OR, searched in one pass.
     ContainsAny(Vec<String>, Finder),
     /// `re`.
-    Regex(Regex),
+    Regex(LazyRegex),
     /// `cidr`.
     Cidr(Cidr),
     /// `lt` `lte` `gt` `gte` (and number equality of time parts).

@@ -11,6 +11,7 @@ use crate::error::RuleError;
 use crate::event::FieldPath;
 use crate::matcher::{Cidr, Cmp, Matcher, RefMode, TimePart, merge_contains};
 use crate::pattern::{Pattern, SigmaString};
+use crate::re::{Flags, LazyRegex};
 use crate::transform::{Chain, ExpandContext, apply, use_error};
 
 /// A scalar value as written in the rule.
@@ -234,17 +235,15 @@ fn any_of(mut group: Vec<Matcher>) -> Option<Matcher> {
 }
 
 fn compile_regex(pattern: &str, flags: &str) -> Result<Matcher, RuleError> {
-    let mut builder = regex::RegexBuilder::new(pattern);
-    builder
-        .case_insensitive(flags.contains('i'))
-        .multi_line(flags.contains('m'))
-        .dot_matches_new_line(flags.contains('s'))
-        .size_limit(1 << 22);
-    builder
-        .build()
+    let flags = Flags {
+        ignore_case: flags.contains('i'),
+        multi_line: flags.contains('m'),
+        dot_all: flags.contains('s'),
+    };
+    LazyRegex::new(pattern, flags)
         .map(Matcher::Regex)
-        .map_err(|e| RuleError::Regex {
+        .map_err(|reason| RuleError::Regex {
             pattern: pattern.to_owned(),
-            reason: e.to_string(),
+            reason,
         })
 }
