@@ -185,7 +185,7 @@ impl Config {
         // Each earlier deadline's (id, due, met at) for deadlines that start from another.
         let mut done: Vec<(String, Option<ZonedTime>, Option<ZonedTime>)> = Vec::new();
         for deadline in &regime.deadlines {
-            let id = clock_id(regime, deadline)?;
+            let id = clock_id(regime, deadline, None)?;
             let outcome = incident.clock_outcomes().get(&id).cloned();
             let waiting = |waiting_for: String| Pending {
                 id: id.clone(),
@@ -203,20 +203,23 @@ impl Config {
                     continue;
                 }
             };
-            let due = deadline
-                .period
-                .due(started.instant(), &zone, deadline.ends_at)
-                .map_err(|e| RegimeError::Arithmetic {
-                    clock: id.to_string(),
-                    message: e.to_string(),
-                })?
-                .map(|z| zoned_time(&z));
+            let due_from = |started: ZonedTime, id: &ClockId| {
+                deadline
+                    .period
+                    .due(started.instant(), &zone, deadline.ends_at)
+                    .map(|due| due.map(|z| zoned_time(&z)))
+                    .map_err(|e| RegimeError::Arithmetic {
+                        clock: id.to_string(),
+                        message: e.to_string(),
+                    })
+            };
+            let due = due_from(started, &id)?;
             let met_at = match &outcome {
                 Some(ClockOutcome::Met { at, .. }) => Some(*at),
                 _ => None,
             };
             done.push((deadline.id.clone(), due, met_at));
-            out.clocks.push(Clock {
+            let base = Clock {
                 id,
                 regime: regime.id.clone(),
                 regime_name: regime.name.clone(),
@@ -232,17 +235,44 @@ impl Config {
                 zone: zone_name.clone(),
                 provisional,
                 outcome,
-            });
+            };
+            // Every legal-process request after the first runs a clock of its own: `id_2`, …
+            let mut more = Vec::new();
+            if deadline.starts == Start::Fact(Fact::LegalProcessReceived) {
+                let requests = &incident.registers().legal_process;
+                for (n, request) in requests.iter().enumerate().skip(1) {
+                    let id = clock_id(regime, deadline, Some(n + 1))?;
+                    let started = request.record.received;
+                    more.push(Clock {
+                        due: due_from(started, &id)?,
+                        outcome: incident.clock_outcomes().get(&id).cloned(),
+                        started,
+                        id,
+                        ..base.clone()
+                    });
+                }
+            }
+            out.clocks.push(base);
+            out.clocks.extend(more);
         }
         Ok(())
     }
 }
 
-fn clock_id(regime: &Regime, deadline: &Deadline) -> Result<ClockId, RegimeError> {
-    format!("{}.{}", regime.id, deadline.id)
-        .parse()
+/// `regime.deadline`, or `regime.deadline_N` for the `N`th clock of a deadline that runs once per
+/// request.
+fn clock_id(
+    regime: &Regime,
+    deadline: &Deadline,
+    nth: Option<usize>,
+) -> Result<ClockId, RegimeError> {
+    let mut id = format!("{}.{}", regime.id, deadline.id);
+    if let Some(n) = nth {
+        id = format!("{id}_{n}");
+    }
+    id.parse()
         .map_err(|e: rampart_core::DomainError| RegimeError::Arithmetic {
-            clock: format!("{}.{}", regime.id, deadline.id),
+            clock: id.clone(),
             message: e.to_string(),
         })
 }

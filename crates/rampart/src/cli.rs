@@ -14,6 +14,7 @@ pub(crate) mod output;
 pub(crate) mod page;
 pub(crate) mod plan;
 pub(crate) mod remote;
+pub(crate) mod register;
 pub(crate) mod respond;
 pub(crate) mod serve;
 pub(crate) mod task;

@@ -57,6 +57,8 @@ enum Command {
     Outbox(cli::outbox::Args),
     /// Check the SMTP relay or a webhook endpoint with a test message.
     Notify(cli::notify::Args),
+    /// Record legal-process requests, law-enforcement engagement and notification holds.
+    Register(cli::register::Args),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         Command::Clocks(args) => cli::clocks::run(globals, args),
         Command::Outbox(args) => cli::outbox::run(globals, args),
         Command::Notify(args) => cli::notify::run(globals, args),
+        Command::Register(args) => cli::register::run(globals, args),
     };
     cli::exit::report(result)
 }

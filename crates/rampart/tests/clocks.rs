@@ -341,3 +341,117 @@ fn bad_facts_and_regime_files_are_refused_with_place_and_reason() {
         "{setting}"
     );
 }
+
+#[test]
+fn each_legal_process_request_starts_its_own_amazon_clock_and_holds_are_registered() {
+    let data = Data::new(r#"["amazon_incident", "amazon_legal_process"]"#);
+    let key = data.breach();
+    let subpoena = |received: &str| {
+        let args = [
+            "register",
+            "legal-process",
+            &key,
+            "--requester",
+            "King County Superior Court",
+            "--instrument",
+            "subpoena",
+            "--scope",
+            "orders of seller A1",
+            "--received",
+            received,
+        ];
+        let out = data.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let said = subpoena("2026-03-07T10:00:00-05:00");
+    assert!(
+        said.contains("amazon_legal_process.notice started, due 2026-03-08T11:00:00-04:00"),
+        "{said}"
+    );
+    let said = subpoena("2026-03-10T08:30:00-04:00");
+    assert!(
+        said.contains("amazon_legal_process.notice_2 started, due 2026-03-11T08:30:00-04:00"),
+        "{said}"
+    );
+    let clocks = data.json(&["clocks"]);
+    assert_eq!(
+        clock(&clocks, "amazon_legal_process.notice_2")["recipients"],
+        clock(&clocks, "amazon_legal_process.notice")["recipients"]
+    );
+
+    data.ok(&[
+        "register",
+        "law-enforcement",
+        &key,
+        "--agency",
+        "FBI Seattle",
+        "--contact",
+        "SA Reyes",
+        "--case-number",
+        "SE-118",
+        "--referred",
+        "2026-03-07T12:00:00-05:00",
+        "--shared",
+        "access logs",
+        "--request",
+        "hold customer notices",
+    ]);
+    let registers = data.json(&["register", "list", &key]);
+    let engagement = registers["law_enforcement"][0]["id"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    data.ok(&[
+        "register",
+        "hold",
+        &key,
+        "--engagement",
+        &engagement,
+        "--officer",
+        "SA Reyes",
+        "--requested-on",
+        "2026-03-07T12:30:00-05:00",
+    ]);
+    let registers = data.json(&["register", "list", &key]);
+    assert_eq!(registers["legal_process"].as_array().unwrap().len(), 2);
+    assert!(registers["holds"][0]["lifted"].is_null());
+    let hold = registers["holds"][0]["id"].as_u64().unwrap().to_string();
+    let err = data.fails(1, &["register", "lift", &key, &hold, "--reason", ""]);
+    assert!(err.contains("reason for lifting the hold"), "{err}");
+    let err = data.fails(
+        1,
+        &[
+            "register",
+            "legal-process",
+            &key,
+            "--requester",
+            "Court",
+            "--instrument",
+            "order",
+            "--scope",
+            "all",
+            "--received",
+            "2099-01-01T00:00:00Z",
+        ],
+    );
+    assert!(
+        err.contains("legal process received") && err.contains("future"),
+        "{err}"
+    );
+    data.ok(&[
+        "register",
+        "lift",
+        &key,
+        &hold,
+        "--reason",
+        "released in writing",
+    ]);
+    let table = data.ok(&["register", "list", &key]);
+    assert!(table.contains("lifted by alice"), "{table}");
+}

@@ -14,6 +14,7 @@ use super::evidence::{Custody, EvidenceMeta};
 use super::facts::{ClockMet, ClockMissed, FactsRecorded};
 use super::kind::IncidentType;
 use super::lifecycle::State;
+use super::registers::RegisterAction;
 use super::response::ResponseAction;
 use super::roles::Role;
 use super::severity::{Impact, Severity, SeverityOverride};
@@ -59,6 +60,8 @@ pub enum Action {
     Response(ResponseAction),
     /// An attempt to deliver an outgoing message of the incident, and its outcome.
     DeliveryAttempted(DeliveryAttempted),
+    /// The registers: legal-process requests, law enforcement, notification holds.
+    Register(RegisterAction),
 }
 
 /// Payload of `incident.opened`.
@@ -262,6 +265,7 @@ impl Action {
             Self::ClockMissed(_) => 14,
             Self::Response(r) => return r.kind(),
             Self::DeliveryAttempted(_) => return DeliveryAttempted::KIND,
+            Self::Register(r) => return r.kind(),
         };
         Self::KINDS[index]
     }
@@ -286,6 +290,7 @@ impl Action {
             Self::ClockMissed(p) => serde_json::to_value(p),
             Self::Response(r) => r.to_value(),
             Self::DeliveryAttempted(p) => serde_json::to_value(p),
+            Self::Register(r) => r.to_value(),
         };
         let mut value = value.map_err(|e| DomainError::Encode {
             kind: self.kind(),
@@ -321,6 +326,9 @@ impl Action {
             other => {
                 if let Some(response) = ResponseAction::from_entry(entry)? {
                     return Ok(Self::Response(response));
+                }
+                if let Some(register) = RegisterAction::from_entry(entry)? {
+                    return Ok(Self::Register(register));
                 }
                 return Err(ReplayError::UnknownKind {
                     incident: entry.incident,

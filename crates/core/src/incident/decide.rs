@@ -11,6 +11,7 @@ use super::evidence::{Custody, EvidenceMeta};
 use super::facts::{ClockId, ClockMet, ClockMissed, FactsRecorded, Proof};
 use super::kind::{IncidentType, TypeCatalog};
 use super::lifecycle::State;
+use super::registers::RegisterAction;
 use super::response::ResponseCommand;
 use super::roles::Role;
 use super::severity::{Impact, Severity, SeverityOverride};
@@ -149,6 +150,8 @@ pub enum Command {
     Respond(ResponseCommand),
     /// Record an attempt to deliver an outgoing message of the incident (the outbox does).
     RecordDelivery(DeliveryAttempted),
+    /// Record in a register: a legal-process request, law enforcement engaged, a hold.
+    Register(RegisterAction),
 }
 
 impl Incident {
@@ -250,6 +253,7 @@ impl Incident {
             }
             Command::Respond(c) => Action::Response(self.response.decide(self.state, ctx.now, c)?),
             Command::RecordDelivery(d) => Action::DeliveryAttempted(d),
+            Command::Register(r) => Action::Register(r),
         };
         rules::check(self, &action, ctx.now.instant())?;
         draft(ctx, self.id, &action, text)

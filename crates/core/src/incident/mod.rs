@@ -14,6 +14,7 @@ mod evidence;
 mod facts;
 mod kind;
 mod lifecycle;
+mod registers;
 mod response;
 mod roles;
 mod rules;
@@ -40,6 +41,10 @@ pub use facts::{
 };
 pub use kind::{IncidentType, TypeCatalog};
 pub use lifecycle::{Milestone, State};
+pub use registers::{
+    Hold, HoldLifted, HoldRequested, LawEnforcementEngaged, LegalProcessRecorded, Recorded,
+    RegisterAction, Registers,
+};
 pub use response::{
     ChecklistAnswered, Decision, DecisionRecord, DueAnchor, Identified, Page, PageAcknowledged,
     PageEscalated, Paged, Recipient, Response, ResponseAction, ResponseCommand, Task, TaskChanged,
@@ -113,6 +118,9 @@ pub struct Incident {
     /// before they existed).
     #[serde(default, skip_serializing_if = "Response::is_empty")]
     response: Response,
+    /// Legal process, law enforcement and notification holds (absent while empty).
+    #[serde(default, skip_serializing_if = "Registers::is_empty")]
+    registers: Registers,
     opened_by: String,
     opened_at: Timestamp,
     updated_at: Timestamp,
@@ -182,6 +190,7 @@ impl Incident {
             facts: ClockFacts::default(),
             clock_outcomes: BTreeMap::new(),
             response: Response::default(),
+            registers: Registers::default(),
             opened_by: entry.actor.clone(),
             opened_at: entry.at,
             updated_at: entry.at,
@@ -278,6 +287,13 @@ impl Incident {
                     self.fold_transition(&i.transition());
                 }
                 self.response.fold(r, entry);
+            }
+            Action::Register(r) => {
+                if let RegisterAction::LegalProcess(l) = &r {
+                    // The first request starts the legal-process clock; later ones add their own.
+                    self.facts.legal_process_received.get_or_insert(l.received);
+                }
+                self.registers.fold(r, entry);
             }
         }
     }
@@ -434,5 +450,10 @@ impl Incident {
     /// Identification, tasks and pages.
     pub fn response(&self) -> &Response {
         &self.response
+    }
+
+    /// Legal process, law enforcement and notification holds.
+    pub fn registers(&self) -> &Registers {
+        &self.registers
     }
 }

@@ -211,7 +211,8 @@ impl ResponseAction {
     }
 }
 
-fn decode<T: DeserializeOwned>(entry: &LogEntry) -> Result<T, ReplayError> {
+/// Reads the payload of `entry` as `T`.
+pub(super) fn decode<T: DeserializeOwned>(entry: &LogEntry) -> Result<T, ReplayError> {
     T::deserialize(&entry.payload).map_err(|e| ReplayError::BadPayload {
         incident: entry.incident,
         seq: entry.seq,

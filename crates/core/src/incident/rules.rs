@@ -95,6 +95,7 @@ pub(super) fn check(
             require_reason("a missed clock", Some(&m.reason))
         }
         Action::DeliveryAttempted(d) => d.check(),
+        Action::Register(r) => incident.registers.check(r, now),
         Action::Response(r) => {
             if let super::response::ResponseAction::Identified(i) = r {
                 check_transition(incident, &i.transition(), now)?;
@@ -167,7 +168,8 @@ fn check_times(
     }
 }
 
-fn not_in_future(
+/// Refuses a time after `now`.
+pub(super) fn not_in_future(
     field: &'static str,
     value: Option<ZonedTime>,
     now: Timestamp,
