@@ -24,6 +24,13 @@ pub struct Settings {
     /// A regime file of the company's own, laid over the built-in regimes (relative to the data
     /// directory).
     pub file: Option<PathBuf>,
+    /// Addresses reminded when a clock reaches 50 %, 75 %, 90 % and overdue (`rampart clocks
+    /// remind`).
+    #[serde(default)]
+    pub remind: Vec<String>,
+    /// Addresses added to the reminder at 90 % and overdue: the escalation.
+    #[serde(default)]
+    pub escalate: Vec<String>,
 }
 
 /// The regimes in force for a company, and its zone.

@@ -47,6 +47,7 @@ fn settings(regimes: &[&str]) -> Settings {
         zone: Some("America/New_York".to_owned()),
         regimes: Some(regimes.iter().map(|s| (*s).to_owned()).collect()),
         file: None,
+        ..Settings::default()
     }
 }
 

@@ -455,3 +455,40 @@ fn each_legal_process_request_starts_its_own_amazon_clock_and_holds_are_register
     let table = data.ok(&["register", "list", &key]);
     assert!(table.contains("lifted by alice"), "{table}");
 }
+
+#[test]
+fn reminders_are_queued_once_per_clock_and_threshold_with_escalation_when_overdue() {
+    let data = Data::new(r#"["amazon_incident", "gdpr"]"#);
+    let err = data.fails(1, &["clocks", "remind"]);
+    assert!(err.contains("[clocks] remind"), "{err}");
+    let settings = std::fs::read_to_string(data.path.join("rampart.toml")).unwrap();
+    let settings = settings.replace(
+        "[clocks]\n",
+        "[clocks]\nremind = [\"ir@example.org\"]\nescalate = [\"ciso@example.org\"]\n",
+    );
+    std::fs::write(data.path.join("rampart.toml"), settings).unwrap();
+    data.breach();
+    let run = || String::from_utf8_lossy(&data.run(&["clocks", "remind"]).stderr).into_owned();
+    let first = run();
+    // Both dated clocks are overdue (gdpr.art34 has no due time: no reminder).
+    assert!(first.contains("2 reminder(s) queued, 0 already"), "{first}");
+    let again = run();
+    assert!(again.contains("0 reminder(s) queued, 2 already"), "{again}");
+    let outbox = data.json(&["outbox", "list"]);
+    let messages = outbox.as_array().unwrap();
+    assert_eq!(messages.len(), 2);
+    let amazon = messages
+        .iter()
+        .find(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap()
+                .contains("amazon_incident.notice")
+        })
+        .unwrap();
+    assert!(amazon["subject"].as_str().unwrap().contains("OVERDUE"));
+    assert_eq!(
+        amazon["to"],
+        serde_json::json!(["ir@example.org", "ciso@example.org"])
+    );
+}

@@ -132,6 +132,7 @@ pub fn config(enabled: &[&str], zone: &str) -> Config {
         zone: Some(zone.to_owned()),
         regimes: Some(enabled.iter().map(|s| (*s).to_owned()).collect()),
         file: None,
+        ..Settings::default()
     };
     Config::new(&Catalog::builtin().unwrap(), &settings).unwrap()
 }

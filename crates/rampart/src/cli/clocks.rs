@@ -2,6 +2,7 @@
 //! clocks met` and `rampart clocks missed` end one. Deadlines come from the regimes the company
 //! enabled (`[clocks]` in `rampart.toml`, `docs/regimes.md`).
 
+mod remind;
 pub(crate) mod render;
 
 use clap::{Args as ClapArgs, Subcommand};
@@ -32,6 +33,8 @@ enum Verb {
     Met(MetArgs),
     /// End a clock as missed, with the reason.
     Missed(MissedArgs),
+    /// Queue reminders for clocks at 50 %, 75 %, 90 % and overdue (each sent once).
+    Remind,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -87,6 +90,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
                 Command::MeetClock { clock, at, proof }
             })
         }
+        Some(Verb::Remind) => remind::run(&session, &config),
         Some(Verb::Missed(a)) => end(&session, &config, &a.key, &a.clock, |clock| {
             Command::MissClock {
                 clock,
