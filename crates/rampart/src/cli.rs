@@ -1,5 +1,6 @@
 //! One module per verb, plus what they share: the store session, output and exit codes.
 
+pub(crate) mod amazon;
 pub(crate) mod clocks;
 pub(crate) mod context;
 pub(crate) mod evidence;

@@ -59,6 +59,8 @@ enum Command {
     Notify(cli::notify::Args),
     /// Record legal-process requests, law-enforcement engagement and notification holds.
     Register(cli::register::Args),
+    /// Send the report to Amazon security and record it (the .eml as evidence, the clock met).
+    Amazon(cli::amazon::Args),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +86,7 @@ fn main() -> ExitCode {
         Command::Outbox(args) => cli::outbox::run(globals, args),
         Command::Notify(args) => cli::notify::run(globals, args),
         Command::Register(args) => cli::register::run(globals, args),
+        Command::Amazon(args) => cli::amazon::run(globals, args),
     };
     cli::exit::report(result)
 }

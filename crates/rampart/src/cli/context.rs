@@ -54,6 +54,9 @@ pub(crate) struct Settings {
     /// Delivery: the SMTP relay, webhook endpoints, retry timing.
     #[serde(default)]
     pub(crate) notify: rampart_notify::Settings,
+    /// The report to Amazon: its security addresses and the contact point.
+    #[serde(default)]
+    pub(crate) amazon: super::amazon::AmazonSettings,
 }
 
 /// An open store and the acting person, with a runtime to drive the store's async API. Dropping

@@ -9,6 +9,8 @@ mod remote;
 mod show;
 mod update;
 
+pub(crate) use show::describe;
+
 use clap::{Args as ClapArgs, Subcommand};
 use hyper::Method;
 use rampart_core::incident::{IncidentType, Role, Severity, State};

@@ -181,7 +181,7 @@ fn residents(incident: &Incident) -> String {
 }
 
 /// One line describing an item of the record of details.
-fn describe(detail: &Detail) -> String {
+pub(crate) fn describe(detail: &Detail) -> String {
     let with = |main: String, description: &str| {
         if description.is_empty() {
             main
