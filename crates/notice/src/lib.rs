@@ -1,0 +1,22 @@
+//! Notices for Rampart: what an incident tells people, regulators, customers and Amazon, and the
+//! rules checked before anything is sent. No I/O: the incident's log records notices
+//! (`rampart-core`), the outbox delivers them (`rampart-notify`).
+//!
+//! - [`template`]: minijinja templates over a fixed set of fields, checked when saved (an unknown
+//!   field is refused with its line and column) and rendered strictly.
+//! - [`pii`]: the personal-data check on every body (SSNs, card numbers with Luhn, IBANs and
+//!   account numbers, dates of birth, e-mail addresses and phone numbers not the recipient's).
+//! - [`gates`]: the law-enforcement hold, Amazon's approval, notices on Amazon's behalf, and the
+//!   personal-data check, each blocking with the reason and what would open it.
+//! - [`recipients`]: recipient lists from CSV, every bad line reported, nothing taken from a list
+//!   with one.
+
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod gates;
+pub mod pii;
+pub mod recipients;
+pub mod template;
+
+pub use error::NoticeError;
