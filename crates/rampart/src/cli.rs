@@ -9,6 +9,7 @@ pub(crate) mod export;
 pub(crate) mod hunt;
 pub(crate) mod incident;
 pub(crate) mod init;
+pub(crate) mod notice;
 pub(crate) mod notify;
 pub(crate) mod outbox;
 pub(crate) mod output;

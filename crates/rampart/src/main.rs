@@ -61,6 +61,8 @@ enum Command {
     Register(cli::register::Args),
     /// Send the report to Amazon security and record it (the .eml as evidence, the clock met).
     Amazon(cli::amazon::Args),
+    /// Draft, approve and send notices to affected people, regulators and customers.
+    Notice(cli::notice::Args),
 }
 
 fn main() -> ExitCode {
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Command::Notify(args) => cli::notify::run(globals, args),
         Command::Register(args) => cli::register::run(globals, args),
         Command::Amazon(args) => cli::amazon::run(globals, args),
+        Command::Notice(args) => cli::notice::run(globals, args),
     };
     cli::exit::report(result)
 }

@@ -14,6 +14,7 @@ use super::evidence::{Custody, EvidenceMeta};
 use super::facts::{ClockMet, ClockMissed, FactsRecorded};
 use super::kind::IncidentType;
 use super::lifecycle::State;
+use super::notices::NoticeAction;
 use super::registers::RegisterAction;
 use super::response::ResponseAction;
 use super::roles::Role;
@@ -62,6 +63,8 @@ pub enum Action {
     DeliveryAttempted(DeliveryAttempted),
     /// The registers: legal-process requests, law enforcement, notification holds.
     Register(RegisterAction),
+    /// Notices: drafted, revised, approved, signed off, overridden, sent.
+    Notice(NoticeAction),
 }
 
 /// Payload of `incident.opened`.
@@ -266,6 +269,7 @@ impl Action {
             Self::Response(r) => return r.kind(),
             Self::DeliveryAttempted(_) => return DeliveryAttempted::KIND,
             Self::Register(r) => return r.kind(),
+            Self::Notice(n) => return n.kind(),
         };
         Self::KINDS[index]
     }
@@ -291,6 +295,7 @@ impl Action {
             Self::Response(r) => r.to_value(),
             Self::DeliveryAttempted(p) => serde_json::to_value(p),
             Self::Register(r) => r.to_value(),
+            Self::Notice(n) => n.to_value(),
         };
         let mut value = value.map_err(|e| DomainError::Encode {
             kind: self.kind(),
@@ -329,6 +334,9 @@ impl Action {
                 }
                 if let Some(register) = RegisterAction::from_entry(entry)? {
                     return Ok(Self::Register(register));
+                }
+                if let Some(notice) = NoticeAction::from_entry(entry)? {
+                    return Ok(Self::Notice(notice));
                 }
                 return Err(ReplayError::UnknownKind {
                     incident: entry.incident,

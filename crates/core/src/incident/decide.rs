@@ -11,6 +11,7 @@ use super::evidence::{Custody, EvidenceMeta};
 use super::facts::{ClockId, ClockMet, ClockMissed, FactsRecorded, Proof};
 use super::kind::{IncidentType, TypeCatalog};
 use super::lifecycle::State;
+use super::notices::NoticeAction;
 use super::registers::RegisterAction;
 use super::response::ResponseCommand;
 use super::roles::Role;
@@ -152,6 +153,8 @@ pub enum Command {
     RecordDelivery(DeliveryAttempted),
     /// Record in a register: a legal-process request, law enforcement engaged, a hold.
     Register(RegisterAction),
+    /// Draft, revise, approve, sign off, override or send a notice.
+    Notice(NoticeAction),
 }
 
 impl Incident {
@@ -254,6 +257,7 @@ impl Incident {
             Command::Respond(c) => Action::Response(self.response.decide(self.state, ctx.now, c)?),
             Command::RecordDelivery(d) => Action::DeliveryAttempted(d),
             Command::Register(r) => Action::Register(r),
+            Command::Notice(n) => Action::Notice(n),
         };
         rules::check(self, &action, ctx.now.instant())?;
         draft(ctx, self.id, &action, text)

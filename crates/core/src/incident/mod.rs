@@ -14,6 +14,7 @@ mod evidence;
 mod facts;
 mod kind;
 mod lifecycle;
+mod notices;
 mod registers;
 mod response;
 mod roles;
@@ -41,6 +42,10 @@ pub use facts::{
 };
 pub use kind::{IncidentType, TypeCatalog};
 pub use lifecycle::{Milestone, State};
+pub use notices::{
+    AmazonRequestAttached, Notice, NoticeAction, NoticeDrafted, NoticeRecipient, NoticeRevised,
+    NoticeVersion,
+};
 pub use registers::{
     Hold, HoldLifted, HoldRequested, LawEnforcementEngaged, LegalProcessRecorded, Recorded,
     RegisterAction, Registers,
@@ -121,6 +126,9 @@ pub struct Incident {
     /// Legal process, law enforcement and notification holds (absent while empty).
     #[serde(default, skip_serializing_if = "Registers::is_empty")]
     registers: Registers,
+    /// Notices, oldest first (absent while there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notices: Vec<Notice>,
     opened_by: String,
     opened_at: Timestamp,
     updated_at: Timestamp,
@@ -191,6 +199,7 @@ impl Incident {
             clock_outcomes: BTreeMap::new(),
             response: Response::default(),
             registers: Registers::default(),
+            notices: Vec::new(),
             opened_by: entry.actor.clone(),
             opened_at: entry.at,
             updated_at: entry.at,
@@ -295,6 +304,7 @@ impl Incident {
                 }
                 self.registers.fold(r, entry);
             }
+            Action::Notice(n) => notices::fold(&mut self.notices, n, entry),
         }
     }
 
@@ -455,5 +465,10 @@ impl Incident {
     /// Legal process, law enforcement and notification holds.
     pub fn registers(&self) -> &Registers {
         &self.registers
+    }
+
+    /// The notices, oldest first.
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
     }
 }

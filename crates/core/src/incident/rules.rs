@@ -96,6 +96,9 @@ pub(super) fn check(
         }
         Action::DeliveryAttempted(d) => d.check(),
         Action::Register(r) => incident.registers.check(r, now),
+        Action::Notice(n) => super::notices::check(&incident.notices, n, |sha256| {
+            incident.evidence.iter().any(|e| e.meta.sha256 == *sha256)
+        }),
         Action::Response(r) => {
             if let super::response::ResponseAction::Identified(i) = r {
                 check_transition(incident, &i.transition(), now)?;

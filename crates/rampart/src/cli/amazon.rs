@@ -110,8 +110,8 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
                 one_line(incident.title())
             );
             let key = format!("amazon-report:{}", incident.id());
-            let message = Message::email(settings.security, subject, body, key)
-                .for_incident(incident.id());
+            let message =
+                Message::email(settings.security, subject, body, key).for_incident(incident.id());
             let id = session
                 .block_on(Outbox::enqueue(&session.store, message))
                 .map_err(notify_error)?;

@@ -57,6 +57,9 @@ pub(crate) struct Settings {
     /// The report to Amazon: its security addresses and the contact point.
     #[serde(default)]
     pub(crate) amazon: super::amazon::AmazonSettings,
+    /// Notices: the company's name and contact points.
+    #[serde(default)]
+    pub(crate) notices: super::notice::NoticeSettings,
 }
 
 /// An open store and the acting person, with a runtime to drive the store's async API. Dropping
