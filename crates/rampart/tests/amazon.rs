@@ -178,6 +178,54 @@ fn the_amazon_report_arrives_meets_the_clock_and_its_eml_hash_is_in_the_log() {
     assert_eq!(sink.messages().len(), 1);
     let show = json(&data, &["incident", "show", &key]);
     assert_eq!(show["log"].as_array().unwrap().len(), entries);
+
+    // Information on request: the pack, and the disclosure in the log.
+    let pack = dir.path().join("pack.zip");
+    let pack_arg = pack.to_str().unwrap();
+    ok(
+        &data,
+        &[
+            "export",
+            &key,
+            "--pack",
+            pack_arg,
+            "--to",
+            "Amazon security (case 42)",
+        ],
+    );
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&pack).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let bundle_text = read("incident.json");
+    let bundle: Value = serde_json::from_str(&bundle_text).unwrap();
+    let last = bundle["entries"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["kind"], "incident.exported");
+    assert_eq!(last["payload"]["to"], "Amazon security (case 42)");
+    assert_eq!(last["payload"]["what"].as_array().unwrap().len(), 4);
+    assert!(read("evidence-manifest.json").contains(&sha));
+    assert!(read("summary.md").contains(&key));
+    assert_eq!(read("notices.json").trim(), "[]");
+    let err = rampart(
+        &data,
+        &["export", &key, "--pack", pack_arg, "--to", "again"],
+    );
+    assert_eq!(
+        err.status.code(),
+        Some(1),
+        "an existing pack is not overwritten"
+    );
+    // The bundle in the pack verifies on its own.
+    let extracted = dir.path().join("incident.json");
+    std::fs::write(&extracted, bundle_text).unwrap();
+    ok(&data, &["verify", "--bundle", extracted.to_str().unwrap()]);
 }
 
 #[test]

@@ -226,6 +226,12 @@ pub struct Exported {
     pub through_seq: u64,
     /// Its hash: the export can later be matched to this entry.
     pub head: Digest,
+    /// Who the export was disclosed to (information on request), if anyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// What was disclosed (the parts of the pack).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub what: Vec<String>,
 }
 
 impl Action {

@@ -128,6 +128,13 @@ pub enum Command {
     },
     /// Record that the log, up to its current head, was exported.
     RecordExport,
+    /// Record that the log, up to its current head, was disclosed to someone, and what of it.
+    RecordDisclosure {
+        /// To whom.
+        to: String,
+        /// What (the parts of the pack).
+        what: Vec<String>,
+    },
     /// Record facts that start notification clocks; counts and times equal to the current ones
     /// are dropped.
     RecordFacts(FactsRecorded),
@@ -244,7 +251,18 @@ impl Incident {
             Command::RecordExport => Action::Exported(Exported {
                 through_seq: self.head.seq,
                 head: self.head.hash,
+                to: None,
+                what: Vec::new(),
             }),
+            Command::RecordDisclosure { to, what } => {
+                require_text("disclosed to", &to)?;
+                Action::Exported(Exported {
+                    through_seq: self.head.seq,
+                    head: self.head.hash,
+                    to: Some(to),
+                    what,
+                })
+            }
             Command::RecordFacts(f) => Action::FactsRecorded(self.new_facts(f)),
             Command::MeetClock { clock, at, proof } => Action::ClockMet(ClockMet {
                 clock,

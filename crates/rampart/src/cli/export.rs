@@ -2,6 +2,8 @@
 //! chains, the projection, the evidence manifest, the global anchors), optionally with the
 //! evidence files beside it. The export itself is recorded in the log first.
 
+mod pack;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -19,8 +21,15 @@ pub(crate) struct Args {
     /// The incident key or id.
     key: String,
     /// The bundle file to write (must not exist).
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(long, required_unless_present = "pack", conflicts_with = "pack")]
+    out: Option<PathBuf>,
+    /// Write a pack for someone who asked for the information (zip: incident JSON with the
+    /// chain, Markdown summary, evidence manifest, notices sent); needs --to.
+    #[arg(long, value_name = "FILE.zip", requires = "to")]
+    pack: Option<PathBuf>,
+    /// Who the pack is disclosed to (recorded in the log).
+    #[arg(long, value_name = "WHOM")]
+    to: Option<String>,
     /// Also copy the evidence files, checked, into OUT.evidence/ (named by SHA-256).
     #[arg(long)]
     include_evidence: bool,
@@ -28,13 +37,20 @@ pub(crate) struct Args {
 
 /// Writes the bundle.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
-    if args.out.exists() {
+    let out = args.out.as_ref().or(args.pack.as_ref());
+    let out = out.ok_or_else(|| bad_input("name --out FILE or --pack FILE.zip"))?;
+    if out.exists() {
         return Err(bad_input(format!(
             "{} exists; choose a new file",
-            args.out.display()
+            out.display()
         )));
     }
-    let evidence_dir = evidence_dir_of(&args.out);
+    if let (Some(pack), Some(to)) = (&args.pack, args.to.clone()) {
+        let session = Session::open(globals)?;
+        return pack::run(&session, &args.key, pack, to);
+    }
+    let out = out.clone();
+    let evidence_dir = evidence_dir_of(&out);
     if args.include_evidence && evidence_dir.exists() {
         return Err(bad_input(format!(
             "{} exists; choose a new file",
@@ -59,7 +75,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             format!("the stored log does not replay: {e}"),
         )
     })?;
-    write_new(&args.out, &serde_json::to_vec_pretty(&bundle)?)?;
+    write_new(&out, &serde_json::to_vec_pretty(&bundle)?)?;
     if args.include_evidence {
         std::fs::create_dir(&evidence_dir)
             .with_context(|| format!("cannot create {}", evidence_dir.display()))?;
@@ -72,7 +88,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
         "{}: {} entries exported to {}{}",
         recorded.incident.key(),
         bundle.entries.len(),
-        args.out.display(),
+        out.display(),
         if args.include_evidence {
             format!(
                 " with {} evidence file(s) in {}",
