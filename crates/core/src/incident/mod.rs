@@ -43,8 +43,8 @@ pub use facts::{
 pub use kind::{IncidentType, TypeCatalog};
 pub use lifecycle::{Milestone, State};
 pub use notices::{
-    AmazonRequestAttached, Notice, NoticeAction, NoticeDrafted, NoticeRecipient, NoticeRevised,
-    NoticeVersion,
+    AmazonRequestAttached, ContactRecorded, Notice, NoticeAction, NoticeDrafted, NoticeRecipient,
+    NoticeRevised, NoticeVersion,
 };
 pub use registers::{
     Hold, HoldLifted, HoldRequested, LawEnforcementEngaged, LegalProcessRecorded, Recorded,

@@ -81,6 +81,23 @@ pub struct AmazonRequestAttached {
     pub evidence: Digest,
 }
 
+/// Payload of `notice.contact_recorded`: a letter mailed, a call made, a visit paid to one
+/// recipient of a notice that is being sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactRecorded {
+    /// The notice.
+    pub notice: u64,
+    /// The recipient's position in the notice's list, from 0.
+    pub recipient: usize,
+    /// Who mailed, called or visited.
+    pub by: String,
+    /// When.
+    pub at: crate::time::ZonedTime,
+    /// The outcome: `mailed`, `reached`, `voicemail`, `no answer`, …
+    pub outcome: String,
+}
+
 /// A change to a notice, as carried by one log entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoticeAction {
@@ -93,6 +110,8 @@ pub enum NoticeAction {
     Version(&'static str, NoticeVersion),
     /// Amazon's written request attached.
     AmazonRequest(AmazonRequestAttached),
+    /// A letter, call or visit recorded.
+    Contact(ContactRecorded),
 }
 
 /// A notice as its entries leave it.
@@ -109,6 +128,9 @@ pub struct Notice {
     pub events: Vec<(String, u32, String, Option<String>)>,
     /// Amazon's written request, if attached.
     pub amazon_request: Option<Digest>,
+    /// Letters, calls and visits recorded, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<ContactRecorded>,
 }
 
 impl Notice {
@@ -146,7 +168,7 @@ impl Notice {
 
 impl NoticeAction {
     /// Every kind string of a notice action.
-    pub const KINDS: [&'static str; 9] = [
+    pub const KINDS: [&'static str; 10] = [
         "notice.drafted",
         "notice.revised",
         "notice.approved",
@@ -156,6 +178,7 @@ impl NoticeAction {
         "notice.changes_requested",
         "notice.sending",
         "notice.amazon_request_attached",
+        "notice.contact_recorded",
     ];
 
     /// The entry kind.
@@ -165,6 +188,7 @@ impl NoticeAction {
             Self::Revised(_) => Self::KINDS[1],
             Self::Version(kind, _) => kind,
             Self::AmazonRequest(_) => Self::KINDS[8],
+            Self::Contact(_) => Self::KINDS[9],
         }
     }
 
@@ -182,6 +206,7 @@ impl NoticeAction {
             Self::Revised(p) => serde_json::to_value(p),
             Self::Version(_, p) => serde_json::to_value(p),
             Self::AmazonRequest(p) => serde_json::to_value(p),
+            Self::Contact(p) => serde_json::to_value(p),
         }
     }
 
@@ -191,6 +216,7 @@ impl NoticeAction {
             "notice.drafted" => Self::Drafted(decode(entry)?),
             "notice.revised" => Self::Revised(decode(entry)?),
             "notice.amazon_request_attached" => Self::AmazonRequest(decode(entry)?),
+            "notice.contact_recorded" => Self::Contact(decode(entry)?),
             _ => match Self::KINDS[2..8].iter().find(|k| **k == kind) {
                 Some(k) => Self::Version(k, decode(entry)?),
                 None => return Ok(None),
@@ -254,6 +280,27 @@ pub(super) fn check(
             }
             not_sent(n)
         }
+        NoticeAction::Contact(c) => {
+            let n = find(notices, c.notice)?;
+            require_text("who made the contact", &c.by)?;
+            require_text("outcome", &c.outcome)?;
+            if !n.sent() {
+                return Err(DomainError::Invalid {
+                    field: "notice",
+                    value: n.id.to_string(),
+                    reason: "a letter, call or visit is recorded once the notice passed its gates \
+                             (rampart notice send)",
+                });
+            }
+            match n.draft.recipients.get(c.recipient) {
+                Some(r) if r.channel != "email" => Ok(()),
+                _ => Err(DomainError::Invalid {
+                    field: "recipient",
+                    value: c.recipient.to_string(),
+                    reason: "name a recipient of this notice by letter, phone or in person",
+                }),
+            }
+        }
         NoticeAction::AmazonRequest(a) => {
             find(notices, a.notice)?;
             if !evidence(&a.evidence) {
@@ -274,6 +321,7 @@ pub(super) fn fold(notices: &mut Vec<Notice>, action: NoticeAction, entry: &LogE
             draft,
             events: Vec::new(),
             amazon_request: None,
+            contacts: Vec::new(),
         }),
         NoticeAction::Revised(r) => {
             if let Some(n) = notices.iter_mut().find(|n| n.id == r.notice) {
@@ -288,6 +336,11 @@ pub(super) fn fold(notices: &mut Vec<Notice>, action: NoticeAction, entry: &LogE
         NoticeAction::AmazonRequest(a) => {
             if let Some(n) = notices.iter_mut().find(|n| n.id == a.notice) {
                 n.amazon_request = Some(a.evidence);
+            }
+        }
+        NoticeAction::Contact(c) => {
+            if let Some(n) = notices.iter_mut().find(|n| n.id == c.notice) {
+                n.contacts.push(c);
             }
         }
     }

@@ -6,6 +6,7 @@
 //! and queues one e-mail per recipient under the key `notice:INCIDENT:NOTICE:VERSION:N`. Sending
 //! again after a crash queues only what is missing; the outbox delivers each message once.
 
+mod contact;
 mod send;
 
 use std::path::PathBuf;
@@ -69,6 +70,10 @@ enum Verb {
     Send(VersionArgs),
     /// List the notices of an incident.
     List(KeyArgs),
+    /// Write the printable letters (HTML) of a notice that passed its gates.
+    Letter(contact::LetterArgs),
+    /// Record a letter mailed, a call made or a visit paid to one recipient.
+    Record(contact::RecordArgs),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -228,6 +233,8 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             }),
         ),
         Verb::Send(a) => send::run(&session, &a.key, a.notice),
+        Verb::Letter(a) => contact::letter(&session, a),
+        Verb::Record(a) => contact::record(&session, a),
         Verb::List(a) => {
             let incident = session.run(session.store.incident(incident_ref(&a.key)?))?;
             if globals.json {

@@ -157,7 +157,7 @@ fn gate(incident: &Incident, n: &Notice, settings: &NoticeSettings) -> Vec<Block
 }
 
 /// The current body of `n` rendered for recipient `r`.
-fn render(
+pub(super) fn render(
     incident: &Incident,
     n: &Notice,
     r: &rampart_core::incident::NoticeRecipient,
