@@ -236,6 +236,16 @@ async fn log(
     Ok(Json(json!({ "entries": entries })).into_response())
 }
 
+async fn notices(
+    State(app): State<App>,
+    principal: Principal,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let incident = visible_incident(&app, &principal, &key).await?;
+    let body = json!({ "notices": incident.notices(), "registers": incident.registers() });
+    Ok(Json(body).into_response())
+}
+
 /// Appends the entry `command` decides on the incident `key`, as `principal`.
 pub(crate) async fn change(
     app: &App,
@@ -431,6 +441,13 @@ pub(crate) fn routes() -> Vec<Route> {
             Access::Read,
             "An incident's log entries",
             get(log),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/incidents/{key}/notices",
+            Access::Read,
+            "An incident's notices and registers (legal process, law enforcement, holds)",
+            get(notices),
         ),
         route(
             Method::POST,

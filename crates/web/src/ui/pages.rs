@@ -294,6 +294,8 @@ pub(crate) struct IncidentPage {
     evidence: Vec<EvidenceView>,
     timeline: Vec<EntryView>,
     response: super::respond::ResponseView,
+    /// The notices, one line each, then the notification holds in force.
+    notices: Vec<String>,
 }
 
 fn describe(detail: &Detail) -> String {
@@ -397,8 +399,37 @@ pub(crate) async fn incident_page(
             .map(|e| EntryView::of(key.clone(), e))
             .collect(),
         response: super::respond::response_view(app, incident).await?,
+        notices: notice_lines(incident),
         key,
     })
+}
+
+/// One line per notice (drafts, approvals, sending), then one per notification hold in force.
+fn notice_lines(incident: &Incident) -> Vec<String> {
+    let notices = incident.notices().iter().map(|n| {
+        let state = if n.sent() {
+            "sent"
+        } else if n.has("notice.approved") {
+            "approved"
+        } else {
+            "draft"
+        };
+        format!(
+            "#{} {}: to {} ({} recipient(s)), version {}, {state}",
+            n.id,
+            n.draft.subject,
+            n.draft.audience,
+            n.draft.recipients.len(),
+            n.version()
+        )
+    });
+    let holds = incident.registers().active_holds().map(|h| {
+        format!(
+            "Hold #{} in force: {} asked on {} to hold notices to affected people",
+            h.request.id, h.request.record.officer, h.request.record.requested_on
+        )
+    });
+    notices.chain(holds).collect()
 }
 
 async fn incident(

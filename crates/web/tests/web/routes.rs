@@ -33,6 +33,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/incidents/{key}", "arvpx"),
     ("PATCH", "/api/v1/incidents/{key}", "ar"),
     ("GET", "/api/v1/incidents/{key}/log", "arvpx"),
+    ("GET", "/api/v1/incidents/{key}/notices", "arvpx"),
     ("POST", "/api/v1/incidents/{key}/transitions", "ar"),
     ("POST", "/api/v1/incidents/{key}/notes", "ar"),
     ("POST", "/api/v1/incidents/{key}/details", "ar"),
