@@ -6,16 +6,13 @@
 #![allow(clippy::unwrap_used)]
 
 #[allow(dead_code, unreachable_pub)]
-#[path = "../../notify/tests/notify/support/sink.rs"]
-mod sink;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use rampart_testkit::smtp::{Security, Sink};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
-use sink::{Security, Sink};
 
 fn rampart(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rampart"))
@@ -55,21 +52,6 @@ fn data_dir(dir: &Path, sink: &Sink) -> PathBuf {
     );
     std::fs::write(data.join("rampart.toml"), settings).unwrap();
     data
-}
-
-fn wait_for(sink: &Sink, n: usize) -> Vec<String> {
-    let started = Instant::now();
-    loop {
-        let messages = sink.messages();
-        if messages.len() >= n {
-            return messages;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "no mail arrived"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]
@@ -119,7 +101,7 @@ fn the_amazon_report_arrives_meets_the_clock_and_its_eml_hash_is_in_the_log() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let sha = String::from_utf8(out.stdout).unwrap().trim().to_owned();
 
-    let mails = wait_for(&sink, 1);
+    let mails = sink.wait_for_blocking(1);
     assert_eq!(mails.len(), 1);
     let mail = &mails[0];
     assert!(mail.contains("3p-security@amazon.test"), "{mail}");

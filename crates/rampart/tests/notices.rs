@@ -6,16 +6,13 @@
 #![allow(clippy::unwrap_used)]
 
 #[allow(dead_code, unreachable_pub)]
-#[path = "../../notify/tests/notify/support/sink.rs"]
-mod sink;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use rampart_testkit::smtp::{Security, Sink, header};
 use serde_json::Value;
-use sink::{Security, Sink, header};
 
 const PEOPLE: usize = 60;
 
