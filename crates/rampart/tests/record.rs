@@ -282,7 +282,8 @@ fn a_whole_incident_is_recorded_verified_and_exported() {
     assert_ne!(changed, text);
     std::fs::write(&bundle, changed).unwrap();
     let stderr = alone.fails(3, &["verify", "--bundle", bundle_arg]);
-    assert!(stderr.contains("#4"), "names the changed entry: {stderr}");
+    // The note is entry #5: opened, tasks created, triage, confirmed, the note.
+    assert!(stderr.contains("#5"), "names the changed entry: {stderr}");
 }
 
 #[test]

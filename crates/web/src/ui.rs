@@ -12,6 +12,7 @@
 //! - `respond`: the plan on the incident page (identification, tasks, pages) and the page
 //!   acknowledgement form the page e-mail links to.
 
+mod deliveries;
 mod forms;
 mod pages;
 mod plan;

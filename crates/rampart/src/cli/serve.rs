@@ -148,7 +148,9 @@ fn escalate(globals: &Globals, every: Duration, mut stopped: watch::Receiver<boo
             Ok(n) => eprintln!("{n} page(s) escalated"),
             Err(e) => eprintln!("error: escalating pages: {e:#}"),
         }
-        let stop = session.block_on(tokio::time::timeout(every, stopped.wait_for(|stop| *stop)));
+        // The timer is made inside the session's runtime, which drives it.
+        let stop = session
+            .block_on(async { tokio::time::timeout(every, stopped.wait_for(|stop| *stop)).await });
         if stop.is_ok() {
             return;
         }

@@ -296,6 +296,8 @@ pub(crate) struct IncidentPage {
     response: super::respond::ResponseView,
     /// The notices, one line each, then the notification holds in force.
     notices: Vec<String>,
+    /// What was sent about the incident and how far each delivery got.
+    deliveries: Vec<String>,
 }
 
 fn describe(detail: &Detail) -> String {
@@ -400,6 +402,7 @@ pub(crate) async fn incident_page(
             .collect(),
         response: super::respond::response_view(app, incident).await?,
         notices: notice_lines(incident),
+        deliveries: super::deliveries::delivery_lines(app, incident).await?,
         key,
     })
 }

@@ -112,6 +112,10 @@ both_backends! {
         let queued = t.app.store().outbox_list(&OutboxFilter::default()).await.unwrap();
         let mail = queued.iter().find(|m| m.recipients.iter().any(|r| r.contains("ana@example.org"))).expect("a page to ana");
         assert!(mail.body.contains(&link), "{}", mail.body);
+        // No relay is configured: the incident page shows the page as pending, never as sent.
+        let shown = text(&t.get(&path, &rick).await);
+        assert!(shown.contains("pending: [Rampart] Page:"), "{shown}");
+        assert!(!shown.contains("sent: [Rampart] Page:"), "{shown}");
 
         // Tasks from the incident page: start one; skipping a required one needs a reason.
         let task = owned["spec"]["id"].as_str().unwrap().to_owned();
