@@ -3,114 +3,70 @@
 //! ended as met or missed, a moved timestamp that says which clocks moved, and refused input.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
+use common::Data;
 use serde_json::Value;
 
-struct Data {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
+/// A data directory whose company enables `regimes`, counting days in New York.
+fn company(regimes: &str) -> Data {
+    let data = Data::new();
+    let settings = format!(
+        "incident_types = []\n[clocks]\nregimes = {regimes}\nzone = \"America/New_York\"\nfile = \"regimes.toml\"\n"
+    );
+    std::fs::write(data.data.join("rampart.toml"), settings).unwrap();
+    std::fs::write(data.data.join("regimes.toml"), "catalog = \"acme-1\"\n").unwrap();
+    data
 }
 
-impl Data {
-    /// A data directory whose company enables `regimes`, counting days in New York.
-    fn new(regimes: &str) -> Data {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("data");
-        let data = Data { _dir: dir, path };
-        data.ok(&["init"]);
-        let settings = format!(
-            "incident_types = []\n[clocks]\nregimes = {regimes}\nzone = \"America/New_York\"\nfile = \"regimes.toml\"\n"
-        );
-        std::fs::write(data.path.join("rampart.toml"), settings).unwrap();
-        std::fs::write(data.path.join("regimes.toml"), "catalog = \"acme-1\"\n").unwrap();
-        data
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_rampart"))
-            .args(args)
-            .env("RAMPART_DATA_DIR", &self.path)
-            .env("RAMPART_ACTOR", "alice")
-            .env_remove("RAMPART_DATABASE_URL")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn fails(&self, code: i32, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
-        stderr
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        serde_json::from_str(&self.ok(&all)).unwrap()
-    }
-
-    /// An incident with Amazon Information and personal data of 600 Californians, detected on
-    /// Thursday 5 March 2026, confirmed and determined material on Friday 6 March: the weekend
-    /// after it is the one U.S. clocks spring forward.
-    fn breach(&self) -> String {
-        let key = self
-            .ok(&[
-                "incident",
-                "open",
-                "--title",
-                "Order export by a stolen API key",
-                "--type",
-                "data_breach",
-                "--amazon-data",
-                "--personal-data",
-                "--detected",
-                "2026-03-05T09:00:00-05:00",
-            ])
-            .trim()
-            .to_owned();
-        self.ok(&[
+/// An incident with Amazon Information and personal data of 600 Californians, detected on
+/// Thursday 5 March 2026, confirmed and determined material on Friday 6 March: the weekend
+/// after it is the one U.S. clocks spring forward.
+fn breach(data: &Data) -> String {
+    let key = data
+        .ok(&[
             "incident",
-            "transition",
-            &key,
-            "triage",
-            "--at",
-            "2026-03-06T09:00:00-05:00",
-        ]);
-        let confirmed = "2026-03-06T10:00:00-05:00";
-        self.ok(&[
-            "incident",
-            "transition",
-            &key,
-            "confirmed",
-            "--at",
-            confirmed,
-        ]);
-        self.ok(&[
-            "incident",
-            "facts",
-            &key,
-            "--residents",
-            "US-CA=600",
-            "--residents",
-            "DE=12",
-            "--materiality-determined",
-            "2026-03-06T16:00:00-05:00",
-        ]);
-        key
-    }
+            "open",
+            "--title",
+            "Order export by a stolen API key",
+            "--type",
+            "data_breach",
+            "--amazon-data",
+            "--personal-data",
+            "--detected",
+            "2026-03-05T09:00:00-05:00",
+        ])
+        .trim()
+        .to_owned();
+    data.ok(&[
+        "incident",
+        "transition",
+        &key,
+        "triage",
+        "--at",
+        "2026-03-06T09:00:00-05:00",
+    ]);
+    let confirmed = "2026-03-06T10:00:00-05:00";
+    data.ok(&[
+        "incident",
+        "transition",
+        &key,
+        "confirmed",
+        "--at",
+        confirmed,
+    ]);
+    data.ok(&[
+        "incident",
+        "facts",
+        &key,
+        "--residents",
+        "US-CA=600",
+        "--residents",
+        "DE=12",
+        "--materiality-determined",
+        "2026-03-06T16:00:00-05:00",
+    ]);
+    key
 }
 
 fn clock<'a>(clocks: &'a Value, id: &str) -> &'a Value {
@@ -124,8 +80,8 @@ fn clock<'a>(clocks: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn clocks_json_shows_each_clock_due_across_dst_and_a_weekend() {
-    let data = Data::new(r#"["amazon_incident", "gdpr", "us_ca", "sec_8k"]"#);
-    let key = data.breach();
+    let data = company(r#"["amazon_incident", "gdpr", "us_ca", "sec_8k"]"#);
+    let key = breach(&data);
     let clocks = data.json(&["clocks"]);
     let due = |id: &str| clock(&clocks, id)["due"].as_str().unwrap().to_owned();
     // 24 elapsed hours from detection.
@@ -172,8 +128,8 @@ fn clocks_json_shows_each_clock_due_across_dst_and_a_weekend() {
 
 #[test]
 fn clocks_end_met_with_proof_or_missed_with_a_reason() {
-    let data = Data::new(r#"["amazon_incident", "gdpr"]"#);
-    let key = data.breach();
+    let data = company(r#"["amazon_incident", "gdpr"]"#);
+    let key = breach(&data);
     let note = data.run(&["incident", "note", &key, "E-mailed security@amazon.com."]);
     assert!(note.status.success());
     let entry = data.json(&["incident", "show", &key])["log"]
@@ -247,8 +203,8 @@ fn clocks_end_met_with_proof_or_missed_with_a_reason() {
 
 #[test]
 fn moving_the_detection_time_needs_a_reason_and_the_entry_names_the_clocks_moved() {
-    let data = Data::new(r#"["amazon_incident"]"#);
-    let key = data.breach();
+    let data = company(r#"["amazon_incident"]"#);
+    let key = breach(&data);
     let refused = data.fails(
         1,
         &[
@@ -285,8 +241,8 @@ fn moving_the_detection_time_needs_a_reason_and_the_entry_names_the_clocks_moved
 
 #[test]
 fn bad_facts_and_regime_files_are_refused_with_place_and_reason() {
-    let data = Data::new(r#"["amazon_incident"]"#);
-    let key = data.breach();
+    let data = company(r#"["amazon_incident"]"#);
+    let key = breach(&data);
     let region = data.fails(
         1,
         &["incident", "facts", &key, "--residents", "California=5"],
@@ -320,7 +276,7 @@ fn bad_facts_and_regime_files_are_refused_with_place_and_reason() {
     );
     assert!(moved.contains("reason"), "{moved}");
     std::fs::write(
-        data.path.join("regimes.toml"),
+        data.data.join("regimes.toml"),
         "[[regimes]]\nid = \"x\"\nname = \"X\"\nversion = \"1\"\nsource = \"s\"\nchecked = \"2026-11-23\"\ntriggers = [\"amazon_info\"]\ndeadlines = []\n",
     )
     .unwrap();
@@ -329,9 +285,9 @@ fn bad_facts_and_regime_files_are_refused_with_place_and_reason() {
         file.contains("regimes.toml:7") && file.contains("amazon_info"),
         "{file}"
     );
-    std::fs::write(data.path.join("regimes.toml"), "").unwrap();
+    std::fs::write(data.data.join("regimes.toml"), "").unwrap();
     std::fs::write(
-        data.path.join("rampart.toml"),
+        data.data.join("rampart.toml"),
         "[clocks]\nregimes = [\"amazon_incident\", \"us_zz\"]\n",
     )
     .unwrap();
@@ -344,8 +300,8 @@ fn bad_facts_and_regime_files_are_refused_with_place_and_reason() {
 
 #[test]
 fn each_legal_process_request_starts_its_own_amazon_clock_and_holds_are_registered() {
-    let data = Data::new(r#"["amazon_incident", "amazon_legal_process"]"#);
-    let key = data.breach();
+    let data = company(r#"["amazon_incident", "amazon_legal_process"]"#);
+    let key = breach(&data);
     let subpoena = |received: &str| {
         let args = [
             "register",
@@ -458,16 +414,16 @@ fn each_legal_process_request_starts_its_own_amazon_clock_and_holds_are_register
 
 #[test]
 fn reminders_are_queued_once_per_clock_and_threshold_with_escalation_when_overdue() {
-    let data = Data::new(r#"["amazon_incident", "gdpr"]"#);
+    let data = company(r#"["amazon_incident", "gdpr"]"#);
     let err = data.fails(1, &["clocks", "remind"]);
     assert!(err.contains("[clocks] remind"), "{err}");
-    let settings = std::fs::read_to_string(data.path.join("rampart.toml")).unwrap();
+    let settings = std::fs::read_to_string(data.data.join("rampart.toml")).unwrap();
     let settings = settings.replace(
         "[clocks]\n",
         "[clocks]\nremind = [\"ir@example.org\"]\nescalate = [\"ciso@example.org\"]\n",
     );
-    std::fs::write(data.path.join("rampart.toml"), settings).unwrap();
-    data.breach();
+    std::fs::write(data.data.join("rampart.toml"), settings).unwrap();
+    breach(&data);
     let run = || String::from_utf8_lossy(&data.run(&["clocks", "remind"]).stderr).into_owned();
     let first = run();
     // Both dated clocks are overdue (gdpr.art34 has no due time: no reminder).

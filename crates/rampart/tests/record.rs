@@ -3,98 +3,16 @@
 //! with the stored log through the `sqlite3` tool; and bad input that must leave the store as it was.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
 
-/// A data directory of its own for one test.
-struct Record {
-    _dir: tempfile::TempDir,
-    data: PathBuf,
-}
-
-impl Record {
-    fn new() -> Record {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let record = Record { _dir: dir, data };
-        record.ok(&["init"]);
-        record
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_rampart"))
-            .args(args)
-            .env("RAMPART_DATA_DIR", &self.data)
-            .env("RAMPART_ACTOR", "alice")
-            .env_remove("RAMPART_DATABASE_URL")
-            .output()
-            .unwrap()
-    }
-
-    /// Runs and expects exit 0; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs and expects `code`; returns stderr.
-    fn fails(&self, code: i32, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
-        stderr
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        serde_json::from_str(&self.ok(&all)).unwrap()
-    }
-
-    /// The number of entries the whole log verifies to.
-    fn verified_entries(&self) -> u64 {
-        self.json(&["verify"])["entries"].as_u64().unwrap()
-    }
-
-    fn sqlite(&self, sql: &str) {
-        let out = Command::new("sqlite3")
-            .arg(self.data.join("rampart.db"))
-            .arg(sql)
-            .output()
-            .expect("the sqlite3 tool (scripts/test installs it)");
-        assert!(
-            out.status.success(),
-            "{sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    /// A copy of this data directory, to tamper with.
-    fn copy(&self) -> Record {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let status = Command::new("cp")
-            .arg("-a")
-            .arg(&self.data)
-            .arg(&data)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        Record { _dir: dir, data }
-    }
-}
+use common::Data;
 
 /// An incident with a realistic record: 13 entries (opening it at high severity activates the
 /// default plan, which creates the playbook tasks).
-fn worked_incident(record: &Record, dir: &Path) -> (String, String) {
+fn worked_incident(record: &Data, dir: &Path) -> (String, String) {
     let key = record
         .ok(&[
             "incident",
@@ -192,7 +110,7 @@ fn worked_incident(record: &Record, dir: &Path) -> (String, String) {
 
 #[test]
 fn a_whole_incident_is_recorded_verified_and_exported() {
-    let record = Record::new();
+    let record = Data::new();
     let work = tempfile::tempdir().unwrap();
     let (key, sha) = worked_incident(&record, work.path());
     assert!(key.starts_with("INC-") && key.ends_with("-0001"), "{key}");
@@ -252,10 +170,7 @@ fn a_whole_incident_is_recorded_verified_and_exported() {
         14,
         "the export is itself a log entry"
     );
-    let alone = Record {
-        _dir: tempfile::tempdir().unwrap(),
-        data: work.path().join("no-store"),
-    };
+    let alone = Data::empty();
     alone.ok(&["verify", "--bundle", bundle_arg]);
     assert!(
         !alone.data.exists(),
@@ -288,7 +203,7 @@ fn a_whole_incident_is_recorded_verified_and_exported() {
 
 #[test]
 fn tampering_with_the_stored_log_is_detected_and_the_first_bad_entry_named() {
-    let record = Record::new();
+    let record = Data::new();
     let work = tempfile::tempdir().unwrap();
     let (key, _) = worked_incident(&record, work.path());
     let (second, _) = worked_incident(&record, work.path());
@@ -354,7 +269,7 @@ fn tampering_with_the_stored_log_is_detected_and_the_first_bad_entry_named() {
 
 #[test]
 fn bad_input_is_refused_precisely_and_changes_nothing() {
-    let record = Record::new();
+    let record = Data::new();
     let work = tempfile::tempdir().unwrap();
     let (key, sha) = worked_incident(&record, work.path());
     let before = record.verified_entries();
@@ -449,7 +364,7 @@ fn bad_input_is_refused_precisely_and_changes_nothing() {
 
 #[test]
 fn a_database_from_a_newer_version_or_a_corrupted_one_is_refused() {
-    let record = Record::new();
+    let record = Data::new();
     let newer = record.copy();
     newer.sqlite(
         "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, \

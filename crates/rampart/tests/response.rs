@@ -6,83 +6,13 @@
 //! when nobody acknowledges.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::Data;
 use rampart_testkit::smtp::{Security, Sink, header};
-use serde_json::Value;
-
-struct Data {
-    _dir: tempfile::TempDir,
-    data: PathBuf,
-}
-
-impl Data {
-    fn new() -> Data {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let d = Data { _dir: dir, data };
-        d.ok(&["init"]);
-        d
-    }
-
-    fn run_as(&self, actor: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_rampart"))
-            .args(args)
-            .env("RAMPART_DATA_DIR", &self.data)
-            .env("RAMPART_ACTOR", actor)
-            .env_remove("RAMPART_DATABASE_URL")
-            .output()
-            .unwrap()
-    }
-
-    fn ok_as(&self, actor: &str, args: &[&str]) -> String {
-        let out = self.run_as(actor, args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        self.ok_as("alice", args)
-    }
-
-    fn fails(&self, code: i32, args: &[&str]) -> String {
-        let out = self.run_as("alice", args);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
-        stderr
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        serde_json::from_str(&self.ok(&all)).unwrap()
-    }
-
-    /// The rows `sql` selects from the SQLite database, as the sqlite3 tool prints them.
-    fn sqlite(&self, sql: &str) -> String {
-        let out = Command::new("sqlite3")
-            .arg(self.data.join("rampart.db"))
-            .arg(sql)
-            .output()
-            .expect("the sqlite3 tool (scripts/test installs it)");
-        assert!(
-            out.status.success(),
-            "{sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Writes `text` as a plan file beside the data directory and returns its path.
-    fn plan_file(&self, name: &str, text: &str) -> String {
-        let path = self.data.parent().unwrap().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    }
-}
 
 /// The default plan with ana and ben taking turns as commander and cy as the IMPOC.
 fn staffed_plan() -> String {
@@ -121,7 +51,7 @@ fn init_stores_the_default_plan_and_apply_adds_versions() {
     d.ok(&["init"]);
     assert_eq!(d.json(&["plan", "history"]).as_array().unwrap().len(), 1);
 
-    let file = d.plan_file("staffed.toml", &staffed_plan());
+    let file = d.file("staffed.toml", &staffed_plan());
     let out = d.ok(&["plan", "apply", &file, "--reason", "the team"]);
     assert!(out.contains("plan version 2 applied"), "{out}");
     let out = d.ok(&["plan", "apply", &file]);
@@ -139,7 +69,7 @@ fn init_stores_the_default_plan_and_apply_adds_versions() {
     let shown = d.json(&["plan", "show", "--plan-version", "1"]);
     assert_eq!(shown["members"], serde_json::json!({}));
 
-    let broken = d.plan_file(
+    let broken = d.file(
         "broken.toml",
         &staffed_plan().replacen("ack_within = \"15m\"", "ack_within = \"soon\"", 1),
     );
@@ -174,11 +104,7 @@ fn init_stores_the_default_plan_and_apply_adds_versions() {
 #[test]
 fn a_high_severity_amazon_incident_activates_the_team_and_pages_the_commander() {
     let d = Data::new();
-    d.ok(&[
-        "plan",
-        "apply",
-        &d.plan_file("staffed.toml", &staffed_plan()),
-    ]);
+    d.ok(&["plan", "apply", &d.file("staffed.toml", &staffed_plan())]);
     let key = d
         .ok(&[
             "incident",
@@ -266,11 +192,7 @@ fn a_high_severity_amazon_incident_activates_the_team_and_pages_the_commander() 
 #[test]
 fn identification_confirms_with_a_yes_or_dismisses_with_a_reason() {
     let d = Data::new();
-    d.ok(&[
-        "plan",
-        "apply",
-        &d.plan_file("staffed.toml", &staffed_plan()),
-    ]);
+    d.ok(&["plan", "apply", &d.file("staffed.toml", &staffed_plan())]);
     let open = |title: &str| {
         d.ok(&["incident", "open", "--title", title, "--type", "other"])
             .trim()
@@ -344,11 +266,7 @@ fn identification_confirms_with_a_yes_or_dismisses_with_a_reason() {
 #[test]
 fn training_is_recorded_per_member_and_overdue_is_listed() {
     let d = Data::new();
-    d.ok(&[
-        "plan",
-        "apply",
-        &d.plan_file("staffed.toml", &staffed_plan()),
-    ]);
+    d.ok(&["plan", "apply", &d.file("staffed.toml", &staffed_plan())]);
     let overdue = d.json(&["training", "overdue"]);
     let before = overdue.as_array().unwrap().len();
     assert!(before > 0);
@@ -436,7 +354,7 @@ fn the_service_delivers_the_page_and_escalates_it_when_nobody_acknowledges() {
     };
     let d = Data::new();
     let plan = staffed_plan().replacen("ack_within = \"15m\"", "ack_within = \"1m\"", 1);
-    d.ok(&["plan", "apply", &d.plan_file("staffed.toml", &plan)]);
+    d.ok(&["plan", "apply", &d.file("staffed.toml", &plan)]);
     let settings = d.data.join("rampart.toml");
     let mut text = std::fs::read_to_string(&settings).unwrap();
     text.push_str(&format!(
