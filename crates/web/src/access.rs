@@ -76,6 +76,23 @@ pub(crate) struct Route {
     pub(crate) handler: MethodRouter<App>,
 }
 
+/// A route of the table: `method path`, who may use it, what it does, and its handler.
+pub(crate) fn route(
+    method: Method,
+    path: &'static str,
+    access: Access,
+    summary: &'static str,
+    handler: MethodRouter<App>,
+) -> Route {
+    Route {
+        method,
+        path,
+        access,
+        summary,
+        handler,
+    }
+}
+
 /// A route as listed: everything but the handler.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteInfo {

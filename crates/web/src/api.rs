@@ -13,6 +13,7 @@ pub(crate) mod plan;
 pub(crate) mod respond;
 
 pub(crate) use accounts::{check_name, new_link, sign_in_with, take_link};
+pub(crate) use evidence::add_evidence;
 pub(crate) use incidents::{change, decode_cursor, encode_cursor, now};
 
 use axum::body::Bytes;

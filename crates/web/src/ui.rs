@@ -30,7 +30,7 @@ use jiff::Timestamp;
 use rampart_store::{LinkOutcome, UserRole};
 use serde::Deserialize;
 
-use crate::access::{Access, Route};
+use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::{ClientAddr, Principal, Via, session_cookie};
 use crate::error::{ApiError, ErrorCode, LoggedError};
@@ -304,13 +304,6 @@ async fn asset(Path(name): Path<String>) -> Response {
 
 /// The pages and forms.
 pub(crate) fn routes() -> Vec<Route> {
-    let route = |method, path, access, summary, handler| Route {
-        method,
-        path,
-        access,
-        summary,
-        handler,
-    };
     let mut all = vec![
         route(
             Method::GET,

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{ApiJson, ApiPath, BodySchema, body};
-use crate::access::{Access, Route};
+use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::secret::{self, MAX_PASSWORD, MIN_PASSWORD};
 use crate::auth::{ClientAddr, Principal, SESSION_COOKIE, Via, cookie, session_cookie};
@@ -429,13 +429,6 @@ pub(super) fn bodies() -> Vec<BodySchema> {
 
 /// The account routes.
 pub(crate) fn routes() -> Vec<Route> {
-    let route = |method, path, access, summary, handler| Route {
-        method,
-        path,
-        access,
-        summary,
-        handler,
-    };
     vec![
         route(
             Method::POST,

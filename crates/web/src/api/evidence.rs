@@ -15,15 +15,15 @@ use axum::routing::{get, post, put};
 use jiff::Timestamp;
 use rampart_core::incident::{EvidenceMeta, FileName, MediaType};
 use rampart_core::{Bundle, Command, Digest, Incident, verify_bundle};
-use rampart_store::{StoredFile, UserRole};
+use rampart_store::{Appended, StoredFile, UserRole};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::incidents::{change, now};
+use super::incidents::{change, context, now};
 use super::{ApiJson, ApiPath, ApiQuery, BodySchema, body, too_large, visible_incident};
-use crate::access::{Access, Route};
+use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorCode};
@@ -65,23 +65,47 @@ async fn upload(
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?;
     let name = FileName::sanitize(&params.file_name);
-    let ctx = rampart_core::Context {
-        actor: &principal.user.name,
-        now: now(),
-        types: app.types(),
-    };
+    let appended = add_evidence(
+        &app,
+        &principal,
+        &incident,
+        temp.path(),
+        (media_type, name),
+        params.description,
+    )
+    .await?;
+    let added = appended.incident.evidence().last().map(|e| e.meta.clone());
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "evidence": added, "entry": appended.entry })),
+    )
+        .into_response())
+}
+
+/// Stores the uploaded file at `path` as evidence of `incident` (content-addressed, never
+/// overwritten) and appends its entry as `principal`: the one way both the API and the upload
+/// form add evidence.
+pub(crate) async fn add_evidence(
+    app: &App,
+    principal: &Principal,
+    incident: &Incident,
+    path: &std::path::Path,
+    (media_type, file_name): (MediaType, FileName),
+    description: String,
+) -> Result<Appended, ApiError> {
+    let ctx = context(app, principal);
     let appended = app
         .store()
         .put_evidence(
             incident.id(),
-            temp.path(),
+            path,
             |current: &Incident, stored: StoredFile| {
                 let meta = EvidenceMeta {
                     sha256: stored.sha256,
                     size: stored.size,
                     media_type,
-                    file_name: name,
-                    description: params.description,
+                    file_name,
+                    description,
                 };
                 current.decide(
                     &ctx,
@@ -94,12 +118,7 @@ async fn upload(
             },
         )
         .await?;
-    let added = appended.incident.evidence().last().map(|e| e.meta.clone());
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "evidence": added, "entry": appended.entry })),
-    )
-        .into_response())
+    Ok(appended)
 }
 
 async fn list(
@@ -315,13 +334,6 @@ pub(super) fn bodies() -> Vec<BodySchema> {
 
 /// The evidence, verification, export and sharing routes.
 pub(crate) fn routes() -> Vec<Route> {
-    let route = |method, path, access, summary, handler| Route {
-        method,
-        path,
-        access,
-        summary,
-        handler,
-    };
     vec![
         route(
             Method::POST,

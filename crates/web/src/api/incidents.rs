@@ -21,7 +21,7 @@ use serde_json::json;
 
 use super::respond::activate_team;
 use super::{ApiJson, ApiPath, ApiQuery, BodySchema, body, visible_incident};
-use crate::access::{Access, Route};
+use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -399,13 +399,6 @@ pub(super) fn bodies() -> Vec<BodySchema> {
 
 /// The incident routes.
 pub(crate) fn routes() -> Vec<Route> {
-    let route = |method, path, access, summary, handler| Route {
-        method,
-        path,
-        access,
-        summary,
-        handler,
-    };
     vec![
         route(
             Method::GET,

@@ -20,7 +20,7 @@ use serde_json::json;
 
 use super::incidents::context;
 use super::{ApiJson, ApiPath, change, visible_incident};
-use crate::access::{Access, Route};
+use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorCode};
@@ -202,13 +202,6 @@ async fn acknowledge(
 
 /// The incident response routes of the API.
 pub(crate) fn routes() -> Vec<Route> {
-    let route = |method, path, access, summary, handler| Route {
-        method,
-        path,
-        access,
-        summary,
-        handler,
-    };
     vec![
         route(
             Method::POST,

@@ -12,17 +12,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use rampart_core::incident::{
-    AffectedNetwork, AffectedSystem, CompromisedAccount, Detail, DisruptedService, EvidenceMeta,
-    FileName, MediaType, State as LifecycleState,
+    AffectedNetwork, AffectedSystem, CompromisedAccount, Detail, DisruptedService, FileName,
+    MediaType, State as LifecycleState,
 };
 use rampart_core::{Command, Incident, IncidentId, OpenIncident};
-use rampart_store::{StoredFile, UserRole};
+use rampart_store::UserRole;
 use serde::Deserialize;
 
 use super::pages::incident_page;
 use super::{Layout, UiError, render};
-use crate::access::{Access, Route};
-use crate::api::{change, now, too_large, visible_incident};
+use crate::access::{Access, Route, route};
+use crate::api::{add_evidence, change, now, too_large, visible_incident};
 use crate::app::App;
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorCode};
@@ -176,37 +176,16 @@ async fn evidence(
     let Some((name, media_type, temp)) = file else {
         return Err(UiError(ApiError::bad_request("choose a file to upload")));
     };
-    let ctx = rampart_core::Context {
-        actor: &principal.user.name,
-        now: now(),
-        types: app.types(),
-    };
-    let result = app
-        .store()
-        .put_evidence(
-            incident.id(),
-            temp.path(),
-            |current: &Incident, stored: StoredFile| {
-                let meta = EvidenceMeta {
-                    sha256: stored.sha256,
-                    size: stored.size,
-                    media_type,
-                    file_name: FileName::sanitize(&name),
-                    description,
-                };
-                current.decide(
-                    &ctx,
-                    Command::AddEvidence {
-                        meta,
-                        custodian: None,
-                    },
-                    String::new(),
-                )
-            },
-        )
-        .await
-        .map(|_| StatusCode::CREATED.into_response())
-        .map_err(ApiError::from);
+    let result = add_evidence(
+        &app,
+        &principal,
+        &incident,
+        temp.path(),
+        (media_type, FileName::sanitize(&name)),
+        description,
+    )
+    .await
+    .map(|_| StatusCode::CREATED.into_response());
     after_change(&app, &principal, &key, result).await
 }
 
@@ -370,13 +349,6 @@ async fn add_user(
 
 /// The forms.
 pub(crate) fn routes() -> Vec<Route> {
-    let route = |method, path, access, summary, handler| Route {
-        method,
-        path,
-        access,
-        summary,
-        handler,
-    };
     vec![
         route(
             Method::POST,

@@ -13,7 +13,7 @@ use rampart_store::{IncidentFilter, IncidentQuery, IncidentSort, UserRole};
 use serde::Deserialize;
 
 use super::{Layout, UiError, render};
-use crate::access::{Access, Route};
+use crate::access::{Access, Route, route};
 use crate::api::visible_incident;
 use crate::app::App;
 use crate::auth::Principal;
@@ -447,13 +447,6 @@ async fn incident(
 
 /// The reading pages.
 pub(crate) fn routes() -> Vec<Route> {
-    let route = |method, path, access, summary, handler| Route {
-        method,
-        path,
-        access,
-        summary,
-        handler,
-    };
     vec![
         route(Method::GET, "/", Access::Read, "Dashboard", get(dashboard)),
         route(
