@@ -8,3 +8,4 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod smtp;
+pub mod stores;

@@ -11,106 +11,12 @@ use jiff::Timestamp;
 use rampart_core::incident::{IncidentType, TypeCatalog};
 use rampart_core::{Context, Incident, IncidentId, LogEntry, OpenIncident, ZonedTime};
 use rampart_notify::{NotifyConfig, Settings};
-use rampart_store::{Store, StoreConfig};
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
-use tempfile::TempDir;
+use rampart_store::Store;
 
-pub const DATABASE_URL_ENV: &str = "RAMPART_TEST_DATABASE_URL";
-pub const REQUIRE_ENV: &str = "RAMPART_REQUIRE_POSTGRES";
+pub(crate) use rampart_testkit::on_both_backends;
+pub use rampart_testkit::stores::{TestStore, postgres, sqlite};
+
 pub const ACTOR: &str = "analyst@example.org";
-
-/// A store under test and the directory that holds its data.
-pub struct TestStore {
-    pub store: Store,
-    pub config: StoreConfig,
-    _dir: TempDir,
-}
-
-/// A fresh SQLite store.
-pub async fn sqlite() -> TestStore {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let config = StoreConfig::sqlite(dir.path().join("data"));
-    let store = Store::open(&config).await.expect("open a SQLite store");
-    TestStore {
-        store,
-        config,
-        _dir: dir,
-    }
-}
-
-/// A fresh PostgreSQL store, or `None` when no server is configured and none is required.
-pub async fn postgres() -> Option<TestStore> {
-    let url = match std::env::var(DATABASE_URL_ENV) {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            assert!(
-                std::env::var(REQUIRE_ENV).as_deref() != Ok("1"),
-                "{REQUIRE_ENV}=1 but {DATABASE_URL_ENV} is not set"
-            );
-            eprintln!("PostgreSQL part skipped: {DATABASE_URL_ENV} is not set");
-            return None;
-        }
-    };
-    let name = format!("rampart_notify_{}", uuid::Uuid::now_v7().simple());
-    let mut admin = PgConnection::connect(&url).await.expect("reach PostgreSQL");
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .expect("create a test database");
-    admin.close().await.expect("close");
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let config = StoreConfig::postgres(dir.path().join("data"), with_database(&url, &name))
-        .expect("PostgreSQL configuration");
-    let store = Store::open(&config).await.expect("open a PostgreSQL store");
-    Some(TestStore {
-        store,
-        config,
-        _dir: dir,
-    })
-}
-
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let authority_start = url.find("://").map_or(0, |i| i + 3);
-    let (base, query) = match url.find('?') {
-        Some(q) => (&url[..q], &url[q..]),
-        None => (url, ""),
-    };
-    let base = match base[authority_start..].find('/') {
-        Some(slash) => &base[..authority_start + slash],
-        None => base,
-    };
-    format!("{base}/{name}{query}")
-}
-
-/// Declares one test per backend for each `async fn name(t: TestStore) { … }`.
-macro_rules! on_both_backends {
-    ($(
-        $(#[$meta:meta])*
-        async fn $name:ident($t:ident: $ty:ty) $body:block
-    )*) => {$(
-        $(#[$meta])*
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            async fn run($t: $ty) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                run($crate::support::sqlite().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(t) = $crate::support::postgres().await {
-                    run(t).await;
-                }
-            }
-        }
-    )*};
-}
-pub(crate) use on_both_backends;
 
 /// Opens an incident titled `title` and returns its id.
 pub async fn open_incident(store: &Store, title: &str) -> IncidentId {
