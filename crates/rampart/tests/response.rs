@@ -324,12 +324,17 @@ struct Service(std::process::Child);
 
 impl Service {
     fn start(d: &Data, escalate_every: &str) -> Service {
+        Service::start_with(d, escalate_every, std::process::Stdio::null())
+    }
+
+    fn start_with(d: &Data, escalate_every: &str, stderr: std::process::Stdio) -> Service {
         let child = Command::new(env!("CARGO_BIN_EXE_rampart"))
             .args(["serve", "--listen", "127.0.0.1:0", "--escalate-every"])
             .arg(escalate_every)
             .env("RAMPART_DATA_DIR", &d.data)
             .env_remove("RAMPART_DATABASE_URL")
             .stdout(std::process::Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         Service(child)
@@ -434,4 +439,23 @@ fn the_service_delivers_the_page_and_escalates_it_when_nobody_acknowledges() {
             .is_empty()
     );
     d.ok(&["verify"]);
+}
+
+/// `rampart serve` on a fresh data directory writes what `rampart init` writes and puts the
+/// default plan in force, so identification and activation work in the browser at once.
+#[test]
+fn the_service_on_a_fresh_data_directory_starts_with_the_default_plan() {
+    use std::io::{BufRead as _, BufReader};
+    let d = Data::empty();
+    let mut service = Service::start_with(&d, "30", std::process::Stdio::piped());
+    // Read on while the test runs, so the service never writes into a closed pipe.
+    let mut lines = BufReader::new(service.0.stderr.take().unwrap()).lines();
+    let serving = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains("serving on"));
+    assert!(serving, "the service did not start");
+    assert!(d.data.join("plan.toml").is_file() && d.data.join("rampart.toml").is_file());
+    let history = d.json(&["plan", "history"]);
+    assert_eq!(history[0]["event"]["kind"], "plan.applied", "{history}");
 }

@@ -2,6 +2,8 @@
 //! the default plan to `plan.toml` and store it as plan version 1. Running it again changes
 //! nothing that exists.
 
+use std::path::PathBuf;
+
 use clap::Args as ClapArgs;
 use rampart_store::PlanApplied;
 
@@ -32,6 +34,22 @@ zone = \"UTC\"
 /// Creates what is missing.
 pub(crate) fn run(globals: &Globals, _args: Args) -> anyhow::Result<Code> {
     let session = Session::open(globals)?;
+    let (settings, plan_file, version) = initialise(&session)?;
+    let config = session.store.config();
+    println!("data directory: {}", config.data_dir().display());
+    println!("database:       {}", config.place());
+    println!("settings:       {}", settings.display());
+    println!(
+        "plan:           {} (version {version} in force; edit it, then `rampart plan apply`)",
+        plan_file.display()
+    );
+    Ok(Code::Ok)
+}
+
+/// Writes the settings and plan files that are missing and stores the plan as the first version
+/// when none is in force; returns both files and the version in force. `rampart serve` does this
+/// on its first start too, so a fresh data directory works in the browser at once.
+pub(crate) fn initialise(session: &Session) -> anyhow::Result<(PathBuf, PathBuf, u64)> {
     let config = session.store.config();
     let settings = config.data_dir().join("rampart.toml");
     if !settings.exists() {
@@ -43,16 +61,9 @@ pub(crate) fn run(globals: &Globals, _args: Args) -> anyhow::Result<Code> {
     }
     let version = match session.run(session.store.plan_version(None))? {
         Some(current) => current.version,
-        None => store_plan(&session, &plan_file)?,
+        None => store_plan(session, &plan_file)?,
     };
-    println!("data directory: {}", config.data_dir().display());
-    println!("database:       {}", config.place());
-    println!("settings:       {}", settings.display());
-    println!(
-        "plan:           {} (version {version} in force; edit it, then `rampart plan apply`)",
-        plan_file.display()
-    );
-    Ok(Code::Ok)
+    Ok((settings, plan_file, version))
 }
 
 /// Reads the plan file and stores it as the first version.

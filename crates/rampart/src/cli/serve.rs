@@ -1,5 +1,6 @@
 //! `rampart serve`: the web service (REST API, accounts, health and metrics) over the opened store.
-//! On a store without users it prints a one-time link that creates the first administrator.
+//! On a store without users it prints a one-time link that creates the first administrator; on a
+//! fresh data directory it first writes what `rampart init` writes (settings, the default plan).
 //!
 //! Beside the requests, the service does the plan's timed work on its own: the outbox dispatcher
 //! delivers queued messages (pages, notices) as they fall due, and every `--escalate-every`
@@ -55,6 +56,8 @@ pub(crate) struct Args {
 
 /// Serves until interrupted (Ctrl-C or SIGTERM), finishing requests in flight.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    // A fresh data directory gets what `rampart init` writes: settings and the default plan.
+    super::init::initialise(&Session::open(globals)?)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(serve(globals, args))
 }
