@@ -101,24 +101,28 @@ fn init_stores_the_default_plan_and_apply_adds_versions() {
     assert_eq!(status["review"]["last_review"]["version"], 2);
 }
 
+/// Opens a high-severity unauthorized access with Amazon Information; returns its key.
+fn open_high_amazon_incident(d: &Data) -> String {
+    d.ok(&[
+        "incident",
+        "open",
+        "--title",
+        "Unknown SP-API calls",
+        "--type",
+        "unauthorized_access",
+        "--amazon-data",
+        "--severity",
+        "high",
+    ])
+    .trim()
+    .to_owned()
+}
+
 #[test]
 fn a_high_severity_amazon_incident_activates_the_team_and_pages_the_commander() {
     let d = Data::new();
     d.ok(&["plan", "apply", &d.file("staffed.toml", &staffed_plan())]);
-    let key = d
-        .ok(&[
-            "incident",
-            "open",
-            "--title",
-            "Unknown SP-API calls",
-            "--type",
-            "unauthorized_access",
-            "--amazon-data",
-            "--severity",
-            "high",
-        ])
-        .trim()
-        .to_owned();
+    let key = open_high_amazon_incident(&d);
     d.ok(&["incident", "activate", &key]);
     let tasks = d.json(&["task", "list", &key]);
     let tasks = tasks.as_array().unwrap();
@@ -370,20 +374,7 @@ fn the_service_delivers_the_page_and_escalates_it_when_nobody_acknowledges() {
     std::fs::write(&settings, text).unwrap();
 
     let opened = Instant::now();
-    let key = d
-        .ok(&[
-            "incident",
-            "open",
-            "--title",
-            "Unknown SP-API calls",
-            "--type",
-            "unauthorized_access",
-            "--amazon-data",
-            "--severity",
-            "high",
-        ])
-        .trim()
-        .to_owned();
+    let key = open_high_amazon_incident(&d);
     let tasks = d.json(&["task", "list", &key]);
     let notify = tasks
         .as_array()
