@@ -1,9 +1,10 @@
 //! Verification through the store finds rows changed, deleted or inserted behind its back and
 //! names the first bad entry.
 
-use rampart_core::BreakKind;
+use rampart_core::{BreakKind, Command, Incident};
+use rampart_store::DEFAULT_BATCH;
 
-use crate::support::{self, TestStore, conformance, open};
+use crate::support::{self, TestStore, conformance, context, open, types};
 
 /// Three incidents with two notes each: global entries 1–9.
 async fn history(t: &TestStore) {
@@ -15,7 +16,37 @@ async fn history(t: &TestStore) {
     assert!(t.store.verify_log().await.unwrap().is_ok());
 }
 
+/// One incident whose log spans three reading batches: global entries 1 to `2 × batch + 500`.
+async fn long_history(t: &TestStore) -> u64 {
+    let types = types();
+    let ctx = context(&types);
+    let incident = open(&t.store, "long").await.incident.id();
+    let notes = 2 * DEFAULT_BATCH + 499;
+    for chunk in 0..notes.div_ceil(5_000) {
+        let count = (notes - chunk * 5_000).min(5_000);
+        let changes = (0..count)
+            .map(|_| {
+                let ctx = &ctx;
+                (incident, move |i: &Incident| {
+                    i.decide(ctx, Command::Note, "checked".to_owned())
+                })
+            })
+            .collect();
+        t.store.append_batch(changes).await.expect("append notes");
+    }
+    u64::from(notes) + 1
+}
+
 conformance! {
+    async fn an_edit_in_a_later_batch_is_named(t: TestStore) {
+        let entries = long_history(&t).await;
+        let summary = t.store.verify_log().await.unwrap().unwrap();
+        assert_eq!(summary.entries, entries);
+        support::tamper(&t, "UPDATE log_entries SET text = 'nothing' WHERE global_seq = 20123").await;
+        let bad = t.store.verify_log().await.unwrap().unwrap_err();
+        assert_eq!(bad.entry.map(|e| e.global_seq), Some(20_123));
+    }
+
     async fn the_database_refuses_to_rewrite_history(t: TestStore) {
         history(&t).await;
         for sql in [
