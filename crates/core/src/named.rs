@@ -3,6 +3,9 @@
 //! Each generated enum parses leniently from user spelling (`Post Incident Review`,
 //! `post-incident-review`), prints and serializes its canonical snake_case name, and refuses an
 //! unknown name with an error that lists the allowed ones.
+//!
+//! `checked_string!`: the conversions of a checked string newtype (`struct Region(String)` whose
+//! `FromStr` does the checking), so that serde and `Display` go through the same check.
 
 /// Folds user spelling to a snake_case name.
 pub(crate) fn normalize(text: &str) -> String {
@@ -79,3 +82,30 @@ macro_rules! named_enum {
 }
 
 pub(crate) use named_enum;
+
+/// Display, `TryFrom<String>` (through the type's `FromStr`) and `From<T> for String` for a
+/// newtype `T(String)`.
+macro_rules! checked_string {
+    ($name:ident) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::error::DomainError;
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                text.parse()
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+    };
+}
+
+pub(crate) use checked_string;

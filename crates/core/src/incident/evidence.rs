@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
 use crate::log::Digest;
+use crate::named::checked_string;
 use crate::time::ZonedTime;
 
 /// Longest kept file name, in bytes.
@@ -60,6 +61,8 @@ pub struct Evidence {
 #[serde(try_from = "String", into = "String")]
 pub struct MediaType(String);
 
+checked_string!(MediaType);
+
 impl MediaType {
     /// The media type of unknown binary content.
     pub fn octet_stream() -> Self {
@@ -97,25 +100,6 @@ impl FromStr for MediaType {
                 reason: "expected type/subtype such as text/plain",
             }),
         }
-    }
-}
-
-impl fmt::Display for MediaType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for MediaType {
-    type Error = DomainError;
-    fn try_from(s: String) -> Result<Self, DomainError> {
-        s.parse()
-    }
-}
-
-impl From<MediaType> for String {
-    fn from(m: MediaType) -> String {
-        m.0
     }
 }
 

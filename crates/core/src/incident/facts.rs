@@ -8,7 +8,6 @@
 //! the incident's own history only.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -16,12 +15,15 @@ use serde::{Deserialize, Serialize};
 use super::Incident;
 use crate::error::DomainError;
 use crate::log::Digest;
+use crate::named::checked_string;
 use crate::time::ZonedTime;
 
 /// A country (ISO 3166-1 alpha-2, `DE`) or one of its subdivisions (ISO 3166-2, `US-CA`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Region(String);
+
+checked_string!(Region);
 
 impl Region {
     /// The code, upper case.
@@ -50,29 +52,12 @@ impl std::str::FromStr for Region {
     }
 }
 
-impl fmt::Display for Region {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Region {
-    type Error = DomainError;
-    fn try_from(text: String) -> Result<Self, DomainError> {
-        text.parse()
-    }
-}
-
-impl From<Region> for String {
-    fn from(r: Region) -> String {
-        r.0
-    }
-}
-
 /// The name of a clock: `regime.deadline`, e.g. `gdpr.art33` or `us_ca.attorney_general`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ClockId(String);
+
+checked_string!(ClockId);
 
 impl ClockId {
     /// Longest clock name, in bytes.
@@ -102,25 +87,6 @@ impl std::str::FromStr for ClockId {
                 reason: "a clock is named regime.deadline in a-z, 0-9 and '_' (see `rampart clocks`)",
             })
         }
-    }
-}
-
-impl fmt::Display for ClockId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for ClockId {
-    type Error = DomainError;
-    fn try_from(text: String) -> Result<Self, DomainError> {
-        text.parse()
-    }
-}
-
-impl From<ClockId> for String {
-    fn from(c: ClockId) -> String {
-        c.0
     }
 }
 
