@@ -233,8 +233,8 @@ impl Store {
         role: UserRole,
         disabled: bool,
     ) -> Result<Option<User>, StoreError> {
-        let changed = on_pool!(&self.db.pool, writer, |pool| async {
-            let mut tx = pool.begin().await?;
+        let changed = on_pool!(&self.db.pool, writer, |pool, lock| async {
+            let mut tx = pool.begin_with(lock.begin).await?;
             let n = sqlx::query("UPDATE users SET role = $2, disabled = $3 WHERE id = $1")
                 .bind(id)
                 .bind(role.name())
@@ -268,8 +268,8 @@ impl Store {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
-        on_pool!(&self.db.pool, writer, |pool| async {
-            let mut tx = pool.begin().await?;
+        on_pool!(&self.db.pool, writer, |pool, lock| async {
+            let mut tx = pool.begin_with(lock.begin).await?;
             if user.is_none() {
                 sqlx::query("DELETE FROM account_links WHERE user_id IS NULL AND used_at IS NULL")
                     .execute(&mut *tx)
@@ -305,8 +305,8 @@ impl Store {
         if name.is_empty() && self.is_setup_link(token_hash).await? {
             return Ok(LinkOutcome::NameRequired);
         }
-        let outcome: Option<(Uuid, bool)> = on_pool!(&self.db.pool, writer, |pool| async {
-            let mut tx = pool.begin().await?;
+        let outcome: Option<(Uuid, bool)> = on_pool!(&self.db.pool, writer, |pool, lock| async {
+            let mut tx = pool.begin_with(lock.begin).await?;
             let link: Option<(Option<Uuid>,)> = sqlx::query_as(
                 "UPDATE account_links SET used_at = $2 \
                  WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 \

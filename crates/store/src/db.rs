@@ -27,6 +27,12 @@ pub(crate) static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/p
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long to wait for a PostgreSQL connection before calling the server unavailable.
 const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+/// SQLite writing connections. The driver pings a connection each time it goes back to the pool;
+/// with two, the next append takes the other one instead of waiting for that round trip. SQLite
+/// still lets one of them write at a time: every transaction that writes begins `IMMEDIATE`
+/// (taking the write lock, waiting up to [`SQLITE_BUSY_TIMEOUT`]), appends are serialised in the
+/// process ([`crate::append`]), and other writes are single statements.
+const SQLITE_WRITERS: u32 = 2;
 /// SQLite readers; WAL lets them run beside the one writer.
 const SQLITE_READERS: u32 = 4;
 /// PostgreSQL connections per process.
@@ -147,7 +153,7 @@ impl Db {
                 // A pooled connection to a local file does not go stale: no ping before each
                 // use, which would cost a round trip to the driver's worker thread per append.
                 let writer = SqlitePoolOptions::new()
-                    .max_connections(1)
+                    .max_connections(SQLITE_WRITERS)
                     .test_before_acquire(false)
                     .connect_with(options.clone())
                     .await
