@@ -28,6 +28,7 @@ mod period;
 mod raw;
 mod settings;
 pub mod threshold;
+pub mod view;
 
 pub use calendar::{Calendar, Holiday};
 pub use catalog::{Catalog, DEFAULT_REGIMES_TOML, Deadline, Fact, Regime, Start, Trigger, When};

@@ -10,6 +10,7 @@
 //!   personal-data check, each blocking with the reason and what would open it.
 //! - [`recipients`]: recipient lists from CSV, every bad line reported, nothing taken from a list
 //!   with one.
+//! - [`NoticeSettings`]: `[notices]` of `rampart.toml`, the company's name and contact points.
 
 #![forbid(unsafe_code)]
 
@@ -17,6 +18,8 @@ mod error;
 pub mod gates;
 pub mod pii;
 pub mod recipients;
+mod settings;
 pub mod template;
 
 pub use error::NoticeError;
+pub use settings::NoticeSettings;

@@ -15,10 +15,13 @@
 //!   incidents, unacknowledged pages escalated along the chain.
 //! - [`page::deliver`]: one e-mail per paged member in the outbox, with the acknowledgement
 //!   link into the web interface when the public address is known.
+//! - [`company`]: `[clocks]` and `[notices]` of `rampart.toml` and the regimes in force, read the
+//!   same way by the command line and the service.
 
 #![forbid(unsafe_code)]
 
 mod activate;
+pub mod company;
 pub mod identify;
 pub mod page;
 

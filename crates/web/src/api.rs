@@ -6,6 +6,7 @@
 //! of [`crate::error`]. Incidents outside what the caller may see answer 404, as if absent.
 
 mod accounts;
+pub(crate) mod clocks;
 mod evidence;
 mod incidents;
 mod openapi;
@@ -39,6 +40,7 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(openapi::routes());
     all.extend(plan::routes());
     all.extend(respond::routes());
+    all.extend(clocks::routes());
     all
 }
 
@@ -57,6 +59,28 @@ pub(crate) fn body<T: JsonSchema>(method: Method, path: &'static str) -> BodySch
         path,
         schema: |generator| generator.subschema_for::<T>(),
     }
+}
+
+/// The JSON answer of a route, described for the OpenAPI document by the schema of the Rust type
+/// its handler answers with.
+pub(crate) struct ResponseSchema {
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+    pub(crate) schema: fn(&mut SchemaGenerator) -> Schema,
+}
+
+/// `method path` answers a `T`.
+pub(crate) fn response<T: JsonSchema>(method: Method, path: &'static str) -> ResponseSchema {
+    ResponseSchema {
+        method,
+        path,
+        schema: |generator| generator.subschema_for::<T>(),
+    }
+}
+
+/// Every API route's described JSON answer.
+pub(crate) fn responses() -> Vec<ResponseSchema> {
+    clocks::responses()
 }
 
 /// Every API route's JSON request body.
@@ -170,14 +194,22 @@ pub(crate) async fn visible_incident(
 ) -> Result<Incident, ApiError> {
     let which = incident_ref(text)?;
     let incident = app.store().incident(which).await?;
-    let visible = match principal.visibility() {
-        Visibility::All => true,
-        Visibility::OpenedBy(actor) => incident.opened_by() == actor,
-        Visibility::SharedWith(user) => app.store().is_shared(incident.id(), user).await?,
-    };
-    if visible {
+    if may_see(app, &principal.visibility(), &incident).await? {
         Ok(incident)
     } else {
         Err(ApiError::not_found(format!("incident {which}")))
     }
+}
+
+/// Whether `incident` is within `visibility`.
+pub(crate) async fn may_see(
+    app: &App,
+    visibility: &Visibility,
+    incident: &Incident,
+) -> Result<bool, ApiError> {
+    Ok(match visibility {
+        Visibility::All => true,
+        Visibility::OpenedBy(actor) => incident.opened_by() == actor,
+        Visibility::SharedWith(user) => app.store().is_shared(incident.id(), *user).await?,
+    })
 }

@@ -6,12 +6,14 @@
 //! - this module: the page frame ([`Layout`]), rendering, error pages, sign-in, the setup link,
 //!   sign-out and the static assets;
 //! - `pages`: the dashboard, the incident list and the incident page;
+//! - `clocks`: the notification clocks on the dashboard and the incident page;
 //! - `forms`: the forms that change things (each one appended log entry), reporting, users.
 //! - `plan`, `team`: the plan (review status, history, diff), the team and on-call, contacts,
 //!   training;
 //! - `respond`: the plan on the incident page (identification, tasks, pages) and the page
 //!   acknowledgement form the page e-mail links to.
 
+mod clocks;
 mod deliveries;
 mod forms;
 mod pages;

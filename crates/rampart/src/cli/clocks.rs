@@ -6,7 +6,7 @@ mod remind;
 pub(crate) mod render;
 
 use clap::{Args as ClapArgs, Subcommand};
-use rampart_clock::{Catalog, Config};
+use rampart_clock::Config;
 use rampart_core::incident::{ClockId, Proof};
 use rampart_core::{Command, Digest, DomainError, Incident};
 use rampart_store::IncidentFilter;
@@ -105,16 +105,8 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
 pub(crate) fn config(session: &Session) -> anyhow::Result<Config> {
     let data_dir = session.store.config().data_dir();
     let settings = read_settings(data_dir)?.clocks;
-    let mut catalog = Catalog::builtin().map_err(|e| anyhow::anyhow!(e))?;
-    if let Some(file) = &settings.file {
-        let path = data_dir.join(file);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| bad_input(format!("cannot read regime file {}: {e}", path.display())))?;
-        catalog = catalog
-            .extend_with(&path.display().to_string(), &text)
-            .map_err(|e| bad_input(e.to_string()))?;
-    }
-    Config::new(&catalog, &settings).map_err(|e| bad_input(format!("rampart.toml: {e}")))
+    rampart_respond::company::clock_config(data_dir, &settings)
+        .map_err(|e| bad_input(e.to_string()))
 }
 
 fn list(session: &Session, config: &Config, globals: &Globals, all: bool) -> anyhow::Result<Code> {
@@ -126,12 +118,12 @@ fn list(session: &Session, config: &Config, globals: &Globals, all: bool) -> any
             .evaluate(incident)
             .map_err(|e| bad_input(format!("{}: {e}", incident.key())))?;
         views.extend(
-            render::views(incident, &evaluation, now)
+            rampart_clock::view::views(incident, &evaluation, now)
                 .into_iter()
                 .filter(|v| all || !v.ended()),
         );
     }
-    render::sort(&mut views);
+    rampart_clock::view::sort(&mut views);
     if globals.json {
         output::json(&views)?;
     } else {

@@ -59,7 +59,7 @@ pub(crate) struct Settings {
     pub(crate) amazon: super::amazon::AmazonSettings,
     /// Notices: the company's name and contact points.
     #[serde(default)]
-    pub(crate) notices: super::notice::NoticeSettings,
+    pub(crate) notices: rampart_notice::NoticeSettings,
 }
 
 /// An open store and the acting person, with a runtime to drive the store's async API. Dropping

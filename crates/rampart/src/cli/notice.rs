@@ -18,28 +18,11 @@ use rampart_core::incident::{
     NoticeVersion,
 };
 use rampart_notice::{recipients, template};
-use serde::Deserialize;
 
 use super::context::{Globals, Session, bad_input, incident_ref, parse_value};
 use super::exit::Code;
 use super::incident::change;
 use super::output;
-
-/// `[notices]` in `rampart.toml`: what templates may say about the company.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NoticeSettings {
-    /// The company's name (`company.name`).
-    #[serde(default)]
-    pub(crate) company: String,
-    /// How people reach the company (`company.contact`).
-    #[serde(default)]
-    pub(crate) contact: String,
-    /// The company's addresses and phone numbers a notice may show (they pass the personal-data
-    /// check).
-    #[serde(default)]
-    pub(crate) contact_points: Vec<String>,
-}
 
 /// Arguments of `rampart notice`.
 #[derive(Debug, ClapArgs)]

@@ -10,7 +10,7 @@ use axum::routing::get;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
-use super::bodies;
+use super::{bodies, responses};
 use crate::access::{Access, Route, route_table};
 use crate::app::App;
 
@@ -56,6 +56,7 @@ pub(crate) fn document(public_url: &str) -> Value {
         .for_deserialize()
         .into_generator();
     let bodies = bodies();
+    let answers = responses();
     // The API and the operational endpoints; the pages are for browsers.
     let described = route_table().into_iter().filter(|r| {
         r.path.starts_with("/api/") || matches!(r.path, "/healthz" | "/metrics" | "/version")
@@ -97,6 +98,19 @@ pub(crate) fn document(public_url: &str) -> Value {
                 "requestBody".to_owned(),
                 json!({ "required": true, "content": { "application/json": { "schema": schema } } }),
             );
+        }
+        let answer = answers
+            .iter()
+            .find(|a| a.method == route.method && a.path == route.path);
+        if let Some(answer) = answer {
+            let schema = (answer.schema)(&mut generator);
+            if let Some(all) = operation["responses"].as_object_mut() {
+                all.remove("2XX");
+            }
+            operation["responses"]["200"] = json!({
+                "description": "Success",
+                "content": { "application/json": { "schema": schema } }
+            });
         }
         let entry = paths
             .entry(route.path.to_owned())
@@ -184,6 +198,11 @@ mod tests {
         );
         assert_eq!(schema["required"], json!(["title", "type"]));
         assert!(doc["components"]["schemas"]["Error"].is_object());
+        let clocks = &doc["paths"]["/api/v1/clocks"]["get"]["responses"]["200"];
+        let reference = &clocks["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(reference, "#/components/schemas/ClocksBody");
+        let clock = &doc["components"]["schemas"]["ClockBody"]["properties"];
+        assert!(clock["due"].is_object() && clock["outcome"].is_object(), "{clock}");
         assert_eq!(
             operation_id(&Method::GET, "/api/v1/incidents/{key}"),
             "get_api_v1_incidents_key"

@@ -66,6 +66,8 @@ struct DashboardPage {
     recent: Vec<EntryView>,
     /// The plan's review status when it needs attention (due or overdue).
     plan_review: Option<String>,
+    /// The running clocks of open incidents, by time left.
+    clocks: Vec<super::clocks::ClockRow>,
 }
 
 async fn dashboard(State(app): State<App>, principal: Principal) -> Result<Response, UiError> {
@@ -100,6 +102,7 @@ async fn dashboard(State(app): State<App>, principal: Principal) -> Result<Respo
     };
     let page = DashboardPage {
         layout: Layout::of(&principal),
+        clocks: super::clocks::dashboard_rows(&app, &principal).await?,
         counts,
         recent,
         plan_review,
@@ -294,6 +297,8 @@ pub(crate) struct IncidentPage {
     evidence: Vec<EvidenceView>,
     timeline: Vec<EntryView>,
     response: super::respond::ResponseView,
+    /// Every clock, running ones by time left first.
+    clocks: Vec<super::clocks::ClockRow>,
     /// The notices, one line each, then the notification holds in force.
     notices: Vec<String>,
     /// What was sent about the incident and how far each delivery got.
@@ -401,6 +406,7 @@ pub(crate) async fn incident_page(
             .map(|e| EntryView::of(key.clone(), e))
             .collect(),
         response: super::respond::response_view(app, incident).await?,
+        clocks: super::clocks::incident_rows(app, incident)?,
         notices: notice_lines(incident),
         deliveries: super::deliveries::delivery_lines(app, incident).await?,
         key,

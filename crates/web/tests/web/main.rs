@@ -13,6 +13,7 @@ mod support;
 
 mod accounts;
 mod browser;
+mod clocks;
 mod incidents;
 mod pages;
 mod plan;

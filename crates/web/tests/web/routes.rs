@@ -92,6 +92,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/incidents/{key}/activate", "ar"),
     ("POST", "/incidents/{key}/tasks/{task}", "ar"),
     ("GET", "/incidents/{key}/pages/{page}/ack", "ar"),
+    ("GET", "/api/v1/clocks", "arvpx"),
+    ("GET", "/api/v1/incidents/{key}/clocks", "arvpx"),
     ("POST", "/incidents/{key}/pages/{page}/ack", "ar"),
 ];
 

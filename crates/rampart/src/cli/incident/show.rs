@@ -21,7 +21,7 @@ pub(crate) struct Args {
 #[derive(Serialize)]
 struct Shown<'a> {
     incident: &'a Incident,
-    clocks: &'a [render::ClockView],
+    clocks: &'a [rampart_clock::view::ClockView],
     pending_clocks: &'a [rampart_clock::Pending],
     log: &'a [LogEntry],
 }
@@ -34,8 +34,8 @@ pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::R
     let evaluation = config(session)?
         .evaluate(&incident)
         .map_err(|e| bad_input(e.to_string()))?;
-    let mut clocks = render::views(&incident, &evaluation, session.now().instant());
-    render::sort(&mut clocks);
+    let mut clocks = rampart_clock::view::views(&incident, &evaluation, session.now().instant());
+    rampart_clock::view::sort(&mut clocks);
     if globals.json {
         output::json(&Shown {
             incident: &incident,

@@ -8,13 +8,12 @@ use std::sync::Mutex;
 use rampart_core::incident::{Notice, NoticeAction, NoticeVersion};
 use rampart_core::{Command, DomainError, Incident};
 use rampart_notice::gates::{self, AmazonSignOff, Audience, Blocked, GateInput};
-use rampart_notice::{pii, template};
+use rampart_notice::{NoticeSettings, pii, template};
 use rampart_notify::{Message, Outbox};
 
 use crate::cli::context::{Session, bad_input, read_settings};
 use crate::cli::exit::Code;
 use crate::cli::incident::report_entry;
-use crate::cli::notice::NoticeSettings;
 use crate::cli::outbox::notify_error;
 
 /// Sends notice `notice` of incident `key`.
