@@ -15,6 +15,9 @@ pub enum NoticeError {
         /// Why.
         reason: String,
     },
+    /// An audience that is not one of [`crate::incident::AUDIENCES`].
+    #[error("audience {0:?}: use one of affected_people, regulator, customer, other")]
+    Audience(String),
     /// A recipient list with bad lines; nothing of it is imported.
     #[error("{}", .0.join("\n"))]
     Recipients(Vec<String>),

@@ -1,5 +1,5 @@
 //! Notices for Rampart: what an incident tells people, regulators, customers and Amazon, and the
-//! rules checked before anything is sent. No I/O: the incident's log records notices
+//! rules checked before anything is sent. No I/O (the notice's date is today's): the incident's log records notices
 //! (`rampart-core`), the outbox delivers them (`rampart-notify`).
 //!
 //! - [`template`]: minijinja templates over a fixed set of fields, checked when saved (an unknown
@@ -10,12 +10,15 @@
 //!   personal-data check, each blocking with the reason and what would open it.
 //! - [`recipients`]: recipient lists from CSV, every bad line reported, nothing taken from a list
 //!   with one.
+//! - [`incident`]: a notice of an incident drafted, rendered for a recipient and checked against
+//!   every gate, the same for the command line and the service.
 //! - [`NoticeSettings`]: `[notices]` of `rampart.toml`, the company's name and contact points.
 
 #![forbid(unsafe_code)]
 
 mod error;
 pub mod gates;
+pub mod incident;
 pub mod pii;
 pub mod recipients;
 mod settings;

@@ -15,6 +15,8 @@
 //!   incidents, unacknowledged pages escalated along the chain.
 //! - [`page::deliver`]: one e-mail per paged member in the outbox, with the acknowledgement
 //!   link into the web interface when the public address is known.
+//! - [`notices::send`]: a notice sent once every gate passes, its e-mails queued without
+//!   duplicates when sent again.
 //! - [`company`]: `[clocks]` and `[notices]` of `rampart.toml` and the regimes in force, read the
 //!   same way by the command line and the service.
 
@@ -23,6 +25,7 @@
 mod activate;
 pub mod company;
 pub mod identify;
+pub mod notices;
 pub mod page;
 
 pub use activate::{Activated, activate, activates_on_open, escalate, sync_tasks};

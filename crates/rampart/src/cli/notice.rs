@@ -13,11 +13,9 @@ use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, Subcommand};
 use rampart_core::Command;
-use rampart_core::incident::{
-    AmazonRequestAttached, NoticeAction, NoticeDrafted, NoticeRecipient, NoticeRevised,
-    NoticeVersion,
-};
-use rampart_notice::{recipients, template};
+use rampart_core::incident::{AmazonRequestAttached, NoticeAction, NoticeRevised, NoticeVersion};
+use rampart_notice::incident::{DraftInput, drafted};
+use rampart_notice::{NoticeError, template};
 
 use super::context::{Globals, Session, bad_input, incident_ref, parse_value};
 use super::exit::Code;
@@ -127,8 +125,6 @@ struct AttachArgs {
     evidence: String,
 }
 
-const AUDIENCES: [&str; 4] = ["affected_people", "regulator", "customer", "other"];
-
 /// Runs `rampart notice`.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
     let session = Session::open(globals)?;
@@ -150,46 +146,26 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
     };
     match args.verb {
         Verb::Draft(a) => {
-            if !AUDIENCES.contains(&a.audience.as_str()) {
-                return Err(bad_input(format!(
-                    "--audience {:?}: use one of {}",
-                    a.audience,
-                    AUDIENCES.join(", ")
-                )));
-            }
-            let body = read_template(&a.template)?;
+            let body = read(&a.template)?;
             let list = read(&a.recipients)?;
-            let list = recipients::from_csv(&a.recipients.display().to_string(), &list)
-                .map_err(|e| bad_input(format!("nothing imported:\n{e}")))?;
-            let recipients = list
-                .into_iter()
-                .map(|r| NoticeRecipient {
-                    name: r.name,
-                    channel: recipients::Channel::ALL
-                        .iter()
-                        .find(|(_, c)| *c == r.channel)
-                        .map_or("email", |(n, _)| n)
-                        .to_owned(),
-                    email: r.email,
-                    phone: r.phone,
-                    address: r.address,
-                })
-                .collect();
-            let name = a
+            let template_name = a
                 .template
                 .file_name()
-                .map(|n| n.to_string_lossy().into_owned());
-            record(
-                &a.key,
-                NoticeAction::Drafted(NoticeDrafted {
-                    audience: a.audience,
-                    subject: a.subject,
-                    body,
-                    template: name,
-                    recipients,
-                    on_behalf_of_amazon: a.on_behalf_of_amazon,
-                }),
-            )
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let draft = drafted(&DraftInput {
+                audience: &a.audience,
+                subject: &a.subject,
+                template_name: &template_name,
+                template: &body,
+                recipients_name: &a.recipients.display().to_string(),
+                recipients: &list,
+                on_behalf_of_amazon: a.on_behalf_of_amazon,
+            })
+            .map_err(|e| match e {
+                NoticeError::Recipients(_) => bad_input(format!("nothing imported:\n{e}")),
+                e => bad_input(e.to_string()),
+            })?;
+            record(&a.key, NoticeAction::Drafted(draft))
         }
         Verb::Revise(a) => {
             let body = read_template(&a.template)?;

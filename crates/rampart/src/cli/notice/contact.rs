@@ -10,10 +10,10 @@ use clap::Args as ClapArgs;
 use rampart_core::Command;
 use rampart_core::incident::{ContactRecorded, NoticeAction};
 
-use super::send::render;
 use crate::cli::context::{Session, bad_input, incident_ref, parse_time, read_settings};
 use crate::cli::exit::Code;
 use crate::cli::incident::change;
+use rampart_notice::incident::render;
 
 /// Arguments of `rampart notice record`.
 #[derive(Debug, ClapArgs)]
