@@ -15,7 +15,7 @@ pub(crate) mod respond;
 
 pub(crate) use accounts::{check_name, new_link, sign_in_with, take_link};
 pub(crate) use evidence::add_evidence;
-pub(crate) use incidents::{change, decode_cursor, encode_cursor, now};
+pub(crate) use incidents::{change, context, decode_cursor, encode_cursor, now};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};

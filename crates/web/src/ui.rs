@@ -6,6 +6,8 @@
 //! - this module: the page frame ([`Layout`]), rendering, error pages, sign-in, the setup link,
 //!   sign-out and the static assets;
 //! - `pages`: the dashboard, the incident list and the incident page;
+//! - `notices`: the notices on the incident page (draft, versions, approvals, Amazon's sign-off,
+//!   personal-data override, sending) and the law-enforcement holds;
 //! - `clocks`: the notification clocks on the dashboard and the incident page;
 //! - `forms`: the forms that change things (each one appended log entry), reporting, users.
 //! - `plan`, `team`: the plan (review status, history, diff), the team and on-call, contacts,
@@ -16,6 +18,7 @@
 mod clocks;
 mod deliveries;
 mod forms;
+mod notices;
 mod pages;
 mod plan;
 mod respond;
@@ -354,6 +357,7 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(forms::routes());
     all.extend(plan::routes());
     all.extend(respond::routes());
+    all.extend(notices::routes());
     all.extend(team::routes());
     all
 }

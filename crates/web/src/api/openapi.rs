@@ -202,7 +202,10 @@ mod tests {
         let reference = &clocks["content"]["application/json"]["schema"]["$ref"];
         assert_eq!(reference, "#/components/schemas/ClocksBody");
         let clock = &doc["components"]["schemas"]["ClockBody"]["properties"];
-        assert!(clock["due"].is_object() && clock["outcome"].is_object(), "{clock}");
+        assert!(
+            clock["due"].is_object() && clock["outcome"].is_object(),
+            "{clock}"
+        );
         assert_eq!(
             operation_id(&Method::GET, "/api/v1/incidents/{key}"),
             "get_api_v1_incidents_key"

@@ -299,8 +299,8 @@ pub(crate) struct IncidentPage {
     response: super::respond::ResponseView,
     /// Every clock, running ones by time left first.
     clocks: Vec<super::clocks::ClockRow>,
-    /// The notices, one line each, then the notification holds in force.
-    notices: Vec<String>,
+    /// The notices with their actions, and the notification holds.
+    notices: super::notices::NoticesView,
     /// What was sent about the incident and how far each delivery got.
     deliveries: Vec<String>,
 }
@@ -407,38 +407,10 @@ pub(crate) async fn incident_page(
             .collect(),
         response: super::respond::response_view(app, incident).await?,
         clocks: super::clocks::incident_rows(app, incident)?,
-        notices: notice_lines(incident),
+        notices: super::notices::notices_view(app, incident)?,
         deliveries: super::deliveries::delivery_lines(app, incident).await?,
         key,
     })
-}
-
-/// One line per notice (drafts, approvals, sending), then one per notification hold in force.
-fn notice_lines(incident: &Incident) -> Vec<String> {
-    let notices = incident.notices().iter().map(|n| {
-        let state = if n.sent() {
-            "sent"
-        } else if n.has("notice.approved") {
-            "approved"
-        } else {
-            "draft"
-        };
-        format!(
-            "#{} {}: to {} ({} recipient(s)), version {}, {state}",
-            n.id,
-            n.draft.subject,
-            n.draft.audience,
-            n.draft.recipients.len(),
-            n.version()
-        )
-    });
-    let holds = incident.registers().active_holds().map(|h| {
-        format!(
-            "Hold #{} in force: {} asked on {} to hold notices to affected people",
-            h.request.id, h.request.record.officer, h.request.record.requested_on
-        )
-    });
-    notices.chain(holds).collect()
 }
 
 async fn incident(

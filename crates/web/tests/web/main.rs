@@ -15,6 +15,7 @@ mod accounts;
 mod browser;
 mod clocks;
 mod incidents;
+mod notices;
 mod pages;
 mod plan;
 mod routes;

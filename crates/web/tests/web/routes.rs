@@ -93,6 +93,12 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/incidents/{key}/tasks/{task}", "ar"),
     ("GET", "/incidents/{key}/pages/{page}/ack", "ar"),
     ("GET", "/api/v1/clocks", "arvpx"),
+    ("POST", "/incidents/{key}/notices", "ar"),
+    ("POST", "/incidents/{key}/notices/{notice}/revise", "ar"),
+    ("POST", "/incidents/{key}/notices/{notice}/decide", "ar"),
+    ("POST", "/incidents/{key}/notices/{notice}/send", "ar"),
+    ("POST", "/incidents/{key}/holds", "ar"),
+    ("POST", "/incidents/{key}/holds/{hold}/lift", "ar"),
     ("GET", "/api/v1/incidents/{key}/clocks", "arvpx"),
     ("POST", "/incidents/{key}/pages/{page}/ack", "ar"),
 ];
@@ -115,6 +121,8 @@ fn concrete(path: &str, key: &str) -> String {
         .replace("{name}", "rampart.css")
         .replace("{task}", "contain")
         .replace("{page}", "1")
+        .replace("{notice}", "1")
+        .replace("{hold}", "1")
 }
 
 #[test]

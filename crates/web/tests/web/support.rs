@@ -263,3 +263,54 @@ pub fn session_cookie(answer: &Answer) -> String {
         .expect("session cookie")
         .to_owned()
 }
+
+impl TestApp {
+    /// A user with this role signed in: a session cookie and its CSRF token (sent with each
+    /// request) as a browser would hold them.
+    pub async fn session_user(&self, name: &str, role: UserRole) -> Auth {
+        let user = self
+            .app
+            .store()
+            .create_user(name, role, Timestamp::now())
+            .await
+            .expect("create a user");
+        let cookie = format!("session-{name}");
+        let hash: [u8; 32] = Sha256::digest(cookie.as_bytes()).into();
+        let csrf = format!("csrf-{name}");
+        let now = Timestamp::now();
+        self.app
+            .store()
+            .create_session(
+                hash,
+                user.id,
+                &csrf,
+                now,
+                now + jiff::SignedDuration::from_hours(1),
+            )
+            .await
+            .expect("create a session");
+        Auth::Session {
+            cookie,
+            csrf: Some(csrf),
+        }
+    }
+
+    /// Appends `command` to incident `key` as `actor`, as the command line would.
+    pub async fn append(&self, key: &str, actor: &str, command: rampart_core::Command) -> u64 {
+        let types = TypeCatalog::with_custom::<&str>(&[]).expect("built-in types");
+        let ctx = rampart_core::Context {
+            actor,
+            now: rampart_core::ZonedTime::utc(Timestamp::now()),
+            types: &types,
+        };
+        let key = rampart_store::IncidentRef::Key(key.parse().expect("a key"));
+        let incident = self.app.store().incident(key).await.expect("the incident");
+        let appended = self
+            .app
+            .store()
+            .append(incident.id(), |i| i.decide(&ctx, command, String::new()))
+            .await
+            .expect("appended");
+        appended.entry.seq
+    }
+}

@@ -1,0 +1,406 @@
+//! Notices on the incident page, doing what `rampart notice` and `rampart register hold|lift` do:
+//! draft from a template and a recipient list, revise the body (a new version), approve, record
+//! Amazon's approval or review, override the personal-data check or send back with a reason,
+//! send (every gate checked under the write lock, `rampart_respond::notices::send`), and record
+//! or lift law-enforcement notification holds. Each form is one appended log entry (sending: the
+//! entry and the queued e-mails); each notice shows what still blocks it.
+
+use axum::extract::{Form, Path, State};
+use axum::http::Method;
+use axum::response::Response;
+use axum::routing::post;
+use rampart_core::incident::{
+    HoldLifted, HoldRequested, Notice, NoticeAction, NoticeRevised, NoticeVersion, RegisterAction,
+};
+use rampart_core::{Command, Incident, ZonedTime};
+use rampart_notice::NoticeSettings;
+use rampart_notice::incident::{DraftInput, blocked, drafted};
+use rampart_respond::notices::{SendError, send};
+use serde::Deserialize;
+
+use super::UiError;
+use super::forms::after_change;
+use crate::access::{Access, Route, route};
+use crate::api::clocks::company;
+use crate::api::{change, context, visible_incident};
+use crate::app::App;
+use crate::auth::Principal;
+use crate::error::{ApiError, ErrorCode};
+
+/// A notice as the incident page shows it.
+pub(crate) struct NoticeView {
+    pub(crate) id: u64,
+    pub(crate) subject: String,
+    pub(crate) audience: String,
+    pub(crate) version: u32,
+    pub(crate) state: &'static str,
+    pub(crate) on_behalf_of_amazon: bool,
+    pub(crate) recipients: Vec<String>,
+    pub(crate) body: String,
+    /// Approvals, sign-offs, overrides, requests for changes and sending, oldest first.
+    pub(crate) events: Vec<String>,
+    /// What blocks sending the current version (empty once sent).
+    pub(crate) blocked: Vec<String>,
+    /// Letters mailed, calls made, visits paid.
+    pub(crate) contacts: Vec<String>,
+}
+
+/// A notification hold.
+pub(crate) struct HoldView {
+    pub(crate) id: u64,
+    pub(crate) text: String,
+    pub(crate) active: bool,
+}
+
+/// The notices part of the incident page.
+#[derive(Default)]
+pub(crate) struct NoticesView {
+    pub(crate) notices: Vec<NoticeView>,
+    pub(crate) holds: Vec<HoldView>,
+    /// The law-enforcement engagements a hold can come through: (id, agency and contact).
+    pub(crate) engagements: Vec<(u64, String)>,
+}
+
+fn view(incident: &Incident, n: &Notice, settings: &NoticeSettings) -> NoticeView {
+    let state = if n.sent() {
+        "sent"
+    } else if n.has("notice.approved") {
+        "approved"
+    } else {
+        "draft"
+    };
+    NoticeView {
+        id: n.id,
+        subject: n.draft.subject.clone(),
+        audience: n.draft.audience.clone(),
+        version: n.version(),
+        state,
+        on_behalf_of_amazon: n.draft.on_behalf_of_amazon,
+        recipients: n
+            .draft
+            .recipients
+            .iter()
+            .map(|r| format!("{} ({})", r.name, r.channel))
+            .collect(),
+        body: n.body().to_owned(),
+        events: n
+            .events
+            .iter()
+            .map(|(kind, version, by, reason)| {
+                let reason = reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default();
+                format!("v{version} {kind} by {by}{reason}")
+            })
+            .collect(),
+        blocked: if n.sent() {
+            Vec::new()
+        } else {
+            blocked(incident, n, settings)
+                .into_iter()
+                .map(|b| format!("{}: {}", b.gate, b.reason))
+                .collect()
+        },
+        contacts: n
+            .contacts
+            .iter()
+            .map(|c| {
+                let name = n
+                    .draft
+                    .recipients
+                    .get(c.recipient)
+                    .map_or("?", |r| r.name.as_str());
+                format!("{name}: {} by {} at {}", c.outcome, c.by, c.at)
+            })
+            .collect(),
+    }
+}
+
+/// The notices and holds of `incident`.
+pub(crate) fn notices_view(app: &App, incident: &Incident) -> Result<NoticesView, UiError> {
+    let settings = company(app)?.notices;
+    let registers = incident.registers();
+    Ok(NoticesView {
+        notices: incident
+            .notices()
+            .iter()
+            .map(|n| view(incident, n, &settings))
+            .collect(),
+        holds: registers
+            .holds
+            .iter()
+            .map(|h| {
+                let r = &h.request.record;
+                let until = r.until.map(|u| format!(", until {u}")).unwrap_or_default();
+                let text = match &h.lifted {
+                    None => format!("{} asked on {}{until}: in force", r.officer, r.requested_on),
+                    Some((by, at, why)) => format!(
+                        "{} asked on {}{until}: lifted by {by} at {at}: {why}",
+                        r.officer, r.requested_on
+                    ),
+                };
+                HoldView {
+                    id: h.request.id,
+                    text,
+                    active: h.lifted.is_none(),
+                }
+            })
+            .collect(),
+        engagements: registers
+            .law_enforcement
+            .iter()
+            .map(|e| (e.id, format!("{} ({})", e.record.agency, e.record.contact)))
+            .collect(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct DraftForm {
+    audience: String,
+    subject: String,
+    template: String,
+    recipients: String,
+    #[serde(default)]
+    on_behalf_of_amazon: Option<String>,
+}
+
+async fn draft(
+    State(app): State<App>,
+    principal: Principal,
+    Path(key): Path<String>,
+    Form(form): Form<DraftForm>,
+) -> Result<Response, UiError> {
+    let draft = drafted(&DraftInput {
+        audience: &form.audience,
+        subject: form.subject.trim(),
+        template_name: "template",
+        template: &form.template,
+        recipients_name: "recipients",
+        recipients: &form.recipients,
+        on_behalf_of_amazon: form.on_behalf_of_amazon.is_some(),
+    })
+    .map_err(|e| ApiError::new(ErrorCode::Refused, format!("nothing drafted: {e}")));
+    let result = match draft {
+        Ok(d) => {
+            let cmd = Command::Notice(NoticeAction::Drafted(d));
+            change(&app, &principal, &key, cmd, String::new()).await
+        }
+        Err(e) => Err(e),
+    };
+    after_change(&app, &principal, &key, result).await
+}
+
+#[derive(Debug, Deserialize)]
+struct ReviseForm {
+    body: String,
+}
+
+async fn revise(
+    State(app): State<App>,
+    principal: Principal,
+    Path((key, notice)): Path<(String, u64)>,
+    Form(form): Form<ReviseForm>,
+) -> Result<Response, UiError> {
+    let checked = rampart_notice::template::check(&format!("notice {notice}"), &form.body)
+        .map_err(|e| ApiError::new(ErrorCode::Refused, e.to_string()));
+    let result = match checked {
+        Ok(()) => {
+            let action = NoticeAction::Revised(NoticeRevised {
+                notice,
+                body: form.body,
+            });
+            change(
+                &app,
+                &principal,
+                &key,
+                Command::Notice(action),
+                String::new(),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    after_change(&app, &principal, &key, result).await
+}
+
+#[derive(Debug, Deserialize)]
+struct DecisionForm {
+    /// `approved`, `amazon_approved`, `amazon_reviewed`, `pii_overridden`, `changes_requested`.
+    decision: String,
+    /// The version shown when the decision was taken.
+    version: u32,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The entry recording `decision` on version `version` of notice `notice`.
+pub(crate) fn decision(
+    notice: u64,
+    version: u32,
+    decision: &str,
+    reason: &str,
+) -> Result<Command, ApiError> {
+    let kind = format!("notice.{decision}");
+    let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+    let v = NoticeVersion {
+        notice,
+        version,
+        reason,
+    };
+    match NoticeAction::version(&kind, v) {
+        Some(action) if kind != "notice.sending" => Ok(Command::Notice(action)),
+        _ => Err(ApiError::bad_request(format!(
+            "decision {decision:?}: use approved, amazon_approved, amazon_reviewed, \
+             pii_overridden or changes_requested"
+        ))),
+    }
+}
+
+async fn decide(
+    State(app): State<App>,
+    principal: Principal,
+    Path((key, notice)): Path<(String, u64)>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, UiError> {
+    let cmd = decision(notice, form.version, &form.decision, &form.reason)?;
+    let result = change(&app, &principal, &key, cmd, String::new()).await;
+    after_change(&app, &principal, &key, result).await
+}
+
+async fn send_notice(
+    State(app): State<App>,
+    principal: Principal,
+    Path((key, notice)): Path<(String, u64)>,
+) -> Result<Response, UiError> {
+    let incident = visible_incident(&app, &principal, &key).await?;
+    let settings = company(&app)?.notices;
+    let ctx = context(&app, &principal);
+    let sent = send(app.store(), &ctx, incident.id(), notice, &settings).await;
+    let result = sent.map_err(|e| match e {
+        SendError::Store(e) => ApiError::from(e),
+        SendError::Queue(e) => ApiError::internal(e),
+        e => ApiError::new(ErrorCode::Refused, e.to_string()),
+    });
+    after_change(&app, &principal, &key, result).await
+}
+
+#[derive(Debug, Deserialize)]
+struct HoldForm {
+    engagement: u64,
+    officer: String,
+    requested_on: String,
+    #[serde(default)]
+    until: String,
+}
+
+fn time(field: &str, text: &str) -> Result<ZonedTime, ApiError> {
+    text.trim().parse().map_err(|e| {
+        ApiError::bad_request(format!(
+            "{field} {text:?}: not a time with an offset such as 2026-03-01T09:30:00Z ({e})"
+        ))
+    })
+}
+
+async fn hold(
+    State(app): State<App>,
+    principal: Principal,
+    Path(key): Path<String>,
+    Form(form): Form<HoldForm>,
+) -> Result<Response, UiError> {
+    let until = Some(form.until.as_str())
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| time("until", u))
+        .transpose()?;
+    let action = RegisterAction::HoldRequested(HoldRequested {
+        engagement: form.engagement,
+        officer: form.officer.trim().to_owned(),
+        requested_on: time("requested on", &form.requested_on)?,
+        until,
+    });
+    let result = change(
+        &app,
+        &principal,
+        &key,
+        Command::Register(action),
+        String::new(),
+    )
+    .await;
+    after_change(&app, &principal, &key, result).await
+}
+
+#[derive(Debug, Deserialize)]
+struct LiftForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn lift(
+    State(app): State<App>,
+    principal: Principal,
+    Path((key, hold)): Path<(String, u64)>,
+    Form(form): Form<LiftForm>,
+) -> Result<Response, UiError> {
+    let action = RegisterAction::HoldLifted(HoldLifted {
+        hold,
+        reason: form.reason.trim().to_owned(),
+    });
+    let result = change(
+        &app,
+        &principal,
+        &key,
+        Command::Register(action),
+        String::new(),
+    )
+    .await;
+    after_change(&app, &principal, &key, result).await
+}
+
+/// The notice and hold forms.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route(
+            Method::POST,
+            "/incidents/{key}/notices",
+            Access::Respond,
+            "Draft a notice from a template and a recipient list (form)",
+            post(draft),
+        ),
+        route(
+            Method::POST,
+            "/incidents/{key}/notices/{notice}/revise",
+            Access::Respond,
+            "Replace a notice's body with a new version (form)",
+            post(revise),
+        ),
+        route(
+            Method::POST,
+            "/incidents/{key}/notices/{notice}/decide",
+            Access::Respond,
+            "Approve, record Amazon's approval or review, override the personal-data check or \
+             request changes (form)",
+            post(decide),
+        ),
+        route(
+            Method::POST,
+            "/incidents/{key}/notices/{notice}/send",
+            Access::Respond,
+            "Send a notice once every gate passes (form)",
+            post(send_notice),
+        ),
+        route(
+            Method::POST,
+            "/incidents/{key}/holds",
+            Access::Respond,
+            "Record a law-enforcement notification hold (form)",
+            post(hold),
+        ),
+        route(
+            Method::POST,
+            "/incidents/{key}/holds/{hold}/lift",
+            Access::Respond,
+            "Lift a notification hold, with the reason (form)",
+            post(lift),
+        ),
+    ]
+}
