@@ -29,6 +29,7 @@ mod files;
 mod incidents;
 mod listing;
 mod log;
+mod notice_shares;
 pub mod outbox;
 mod plan;
 mod rows;
@@ -48,6 +49,7 @@ pub use listing::{
     Visibility,
 };
 pub use log::{DEFAULT_BATCH, GlobalEntries, Verification};
+pub use notice_shares::NoticeShare;
 pub use plan::{PlanApplied, PlanVersion};
 pub use sessions::{ApiTokenInfo, SessionRecord};
 

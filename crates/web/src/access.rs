@@ -35,6 +35,8 @@ pub enum Access {
     /// Read the plan, the team, on-call, contacts and training: administrators, responders,
     /// viewers.
     ReadPlan,
+    /// Review the notices shared with them: external reviewers.
+    Review,
 }
 
 impl Access {
@@ -49,6 +51,7 @@ impl Access {
                 matches!(role, Administrator | Responder | Viewer)
             }
             Access::Administer => role == Administrator,
+            Access::Review => role == UserRole::ExternalReviewer,
         }
     }
 
@@ -63,6 +66,7 @@ impl Access {
             Access::Audit => "verify the whole log",
             Access::Administer => "administer users",
             Access::ReadPlan => "read the response plan and the team",
+            Access::Review => "review notices shared with them",
         }
     }
 }

@@ -8,6 +8,7 @@
 //! - `pages`: the dashboard, the incident list and the incident page;
 //! - `notices`: the notices on the incident page (draft, versions, approvals, Amazon's sign-off,
 //!   personal-data override, sending) and the law-enforcement holds;
+//! - `reviews`: a notice shared with an external reviewer, who approves it or requests changes;
 //! - `clocks`: the notification clocks on the dashboard and the incident page;
 //! - `forms`: the forms that change things (each one appended log entry), reporting, users.
 //! - `plan`, `team`: the plan (review status, history, diff), the team and on-call, contacts,
@@ -22,6 +23,7 @@ mod notices;
 mod pages;
 mod plan;
 mod respond;
+mod reviews;
 mod team;
 
 use std::sync::Arc;
@@ -48,6 +50,7 @@ pub(crate) struct Layout {
     pub(crate) admin: bool,
     pub(crate) can_report: bool,
     pub(crate) can_read_plan: bool,
+    pub(crate) can_review: bool,
 }
 
 impl Layout {
@@ -62,6 +65,7 @@ impl Layout {
             admin: principal.user.role == UserRole::Administrator,
             can_report: Access::Report.allows(principal.user.role),
             can_read_plan: Access::ReadPlan.allows(principal.user.role),
+            can_review: Access::Review.allows(principal.user.role),
         }
     }
 }
@@ -358,6 +362,7 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(plan::routes());
     all.extend(respond::routes());
     all.extend(notices::routes());
+    all.extend(reviews::routes());
     all.extend(team::routes());
     all
 }

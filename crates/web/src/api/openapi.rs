@@ -24,6 +24,7 @@ fn access_name(access: Access) -> &'static str {
         Access::Audit => "audit",
         Access::Administer => "administer",
         Access::ReadPlan => "read_plan",
+        Access::Review => "review",
     }
 }
 

@@ -16,6 +16,7 @@ use rampart_core::{Command, Incident, ZonedTime};
 use rampart_notice::NoticeSettings;
 use rampart_notice::incident::{DraftInput, blocked, drafted};
 use rampart_respond::notices::{SendError, send};
+use rampart_store::UserRole;
 use serde::Deserialize;
 
 use super::UiError;
@@ -43,6 +44,8 @@ pub(crate) struct NoticeView {
     pub(crate) blocked: Vec<String>,
     /// Letters mailed, calls made, visits paid.
     pub(crate) contacts: Vec<String>,
+    /// The external reviewers it is shared with.
+    pub(crate) shared_with: Vec<String>,
 }
 
 /// A notification hold.
@@ -59,6 +62,8 @@ pub(crate) struct NoticesView {
     pub(crate) holds: Vec<HoldView>,
     /// The law-enforcement engagements a hold can come through: (id, agency and contact).
     pub(crate) engagements: Vec<(u64, String)>,
+    /// The external reviewers a notice can be shared with: (user id, name).
+    pub(crate) reviewers: Vec<(String, String)>,
 }
 
 fn view(incident: &Incident, n: &Notice, settings: &NoticeSettings) -> NoticeView {
@@ -114,18 +119,36 @@ fn view(incident: &Incident, n: &Notice, settings: &NoticeSettings) -> NoticeVie
                 format!("{name}: {} by {} at {}", c.outcome, c.by, c.at)
             })
             .collect(),
+        shared_with: Vec::new(),
     }
 }
 
 /// The notices and holds of `incident`.
-pub(crate) fn notices_view(app: &App, incident: &Incident) -> Result<NoticesView, UiError> {
+pub(crate) async fn notices_view(app: &App, incident: &Incident) -> Result<NoticesView, UiError> {
     let settings = company(app)?.notices;
     let registers = incident.registers();
+    let users = app.store().users().await?;
+    let mut notices = Vec::new();
+    for n in incident.notices() {
+        let mut v = view(incident, n, &settings);
+        for share in app.store().notice_shares(incident.id(), n.id).await? {
+            let name = users.iter().find(|u| u.id == share.user);
+            let name = name.map_or_else(|| share.user.to_string(), |u| u.name.clone());
+            let amazon = if share.for_amazon {
+                " (for Amazon)"
+            } else {
+                ""
+            };
+            v.shared_with.push(format!("{name}{amazon}"));
+        }
+        notices.push(v);
+    }
     Ok(NoticesView {
-        notices: incident
-            .notices()
+        notices,
+        reviewers: users
             .iter()
-            .map(|n| view(incident, n, &settings))
+            .filter(|u| u.role == UserRole::ExternalReviewer && !u.disabled)
+            .map(|u| (u.id.to_string(), u.name.clone()))
             .collect(),
         holds: registers
             .holds

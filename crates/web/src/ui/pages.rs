@@ -407,7 +407,7 @@ pub(crate) async fn incident_page(
             .collect(),
         response: super::respond::response_view(app, incident).await?,
         clocks: super::clocks::incident_rows(app, incident)?,
-        notices: super::notices::notices_view(app, incident)?,
+        notices: super::notices::notices_view(app, incident).await?,
         deliveries: super::deliveries::delivery_lines(app, incident).await?,
         key,
     })

@@ -18,5 +18,6 @@ mod incidents;
 mod notices;
 mod pages;
 mod plan;
+mod reviews;
 mod routes;
 mod server;
