@@ -5,7 +5,7 @@
 //! width (under the target directory; the paths are printed), and must not scroll sideways at
 //! 360 px.
 
-mod chrome;
+pub(crate) mod chrome;
 
 use std::path::PathBuf;
 
@@ -19,7 +19,7 @@ use crate::support::{TestApp, both_backends};
 const PASSWORD: &str = "correct horse battery staple";
 
 /// Serves `t` on a random loopback port; returns its base URL and the switch that stops it.
-async fn serve(t: TestApp) -> (String, TestApp, oneshot::Sender<()>) {
+pub(crate) async fn serve(t: TestApp) -> (String, TestApp, oneshot::Sender<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let t = t.at(&base);
@@ -30,7 +30,7 @@ async fn serve(t: TestApp) -> (String, TestApp, oneshot::Sender<()>) {
     (base, t, stop)
 }
 
-async fn sign_in(b: &Browser, base: &str, name: &str) {
+pub(crate) async fn sign_in(b: &Browser, base: &str, name: &str) {
     b.open(&format!("{base}/signin"), "Sign in").await;
     b.fill("#name", name).await;
     b.fill("#password", PASSWORD).await;
@@ -38,14 +38,14 @@ async fn sign_in(b: &Browser, base: &str, name: &str) {
     b.heading("Dashboard").await;
 }
 
-async fn sign_out(b: &Browser) {
+pub(crate) async fn sign_out(b: &Browser) {
     b.click("header form button").await;
     b.heading("Sign in").await;
 }
 
 /// Takes a setup or invitation link: sets the password (and the name, for the first
 /// administrator).
-async fn take_link(b: &Browser, link: &str, name: Option<&str>) {
+pub(crate) async fn take_link(b: &Browser, link: &str, name: Option<&str>) {
     b.open(link, "Set your password").await;
     if let Some(name) = name {
         b.fill("#name", name).await;
@@ -56,7 +56,7 @@ async fn take_link(b: &Browser, link: &str, name: Option<&str>) {
 }
 
 /// Adds a user on the Users page; returns their invitation link.
-async fn invite(b: &Browser, base: &str, name: &str, role: &str) -> String {
+pub(crate) async fn invite(b: &Browser, base: &str, name: &str, role: &str) -> String {
     b.open(&format!("{base}/users"), "Users").await;
     b.fill("#name", name).await;
     b.find("#role")

@@ -13,6 +13,7 @@ mod support;
 
 mod accounts;
 mod browser;
+mod browser_review;
 mod clocks;
 mod incidents;
 mod notices;
