@@ -341,15 +341,7 @@ async fn hold(
         requested_on: time("requested on", &form.requested_on)?,
         until,
     });
-    let result = change(
-        &app,
-        &principal,
-        &key,
-        Command::Register(action),
-        String::new(),
-    )
-    .await;
-    after_change(&app, &principal, &key, result).await
+    register(&app, &principal, &key, action).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -368,15 +360,25 @@ async fn lift(
         hold,
         reason: form.reason.trim().to_owned(),
     });
+    register(&app, &principal, &key, action).await
+}
+
+/// Appends the register `action` to incident `key` and shows the page again.
+async fn register(
+    app: &App,
+    principal: &Principal,
+    key: &str,
+    action: RegisterAction,
+) -> Result<Response, UiError> {
     let result = change(
-        &app,
-        &principal,
-        &key,
+        app,
+        principal,
+        key,
         Command::Register(action),
         String::new(),
     )
     .await;
-    after_change(&app, &principal, &key, result).await
+    after_change(app, principal, key, result).await
 }
 
 /// The notice and hold forms.

@@ -211,12 +211,7 @@ impl TestApp {
 
     /// A user with this role and an API token (`token-<name>`) to act as them.
     pub async fn user(&self, name: &str, role: UserRole) -> Auth {
-        let user = self
-            .app
-            .store()
-            .create_user(name, role, Timestamp::now())
-            .await
-            .expect("create a user");
+        let user = self.created(name, role).await;
         let token = format!("token-{name}");
         let hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         self.app
@@ -265,15 +260,19 @@ pub fn session_cookie(answer: &Answer) -> String {
 }
 
 impl TestApp {
-    /// A user with this role signed in: a session cookie and its CSRF token (sent with each
-    /// request) as a browser would hold them.
-    pub async fn session_user(&self, name: &str, role: UserRole) -> Auth {
-        let user = self
-            .app
+    /// A new user with this role.
+    async fn created(&self, name: &str, role: UserRole) -> rampart_store::User {
+        self.app
             .store()
             .create_user(name, role, Timestamp::now())
             .await
-            .expect("create a user");
+            .expect("create a user")
+    }
+
+    /// A user with this role signed in: a session cookie and its CSRF token (sent with each
+    /// request) as a browser would hold them.
+    pub async fn session_user(&self, name: &str, role: UserRole) -> Auth {
+        let user = self.created(name, role).await;
         let cookie = format!("session-{name}");
         let hash: [u8; 32] = Sha256::digest(cookie.as_bytes()).into();
         let csrf = format!("csrf-{name}");
