@@ -16,6 +16,33 @@ use crate::raw::{RawDeadline, RawFile, RawRegime};
 /// The regime file shipped with Rampart.
 pub const DEFAULT_REGIMES_TOML: &str = include_str!("../regimes/default.toml");
 
+/// Whom a deadline's notice goes to, so a notice of an incident is known to be required by law
+/// when a clock with its audience runs (or ran) on the incident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Amazon.
+    Amazon,
+    /// The people whose data was affected.
+    AffectedPeople,
+    /// A regulator, authority or attorney general.
+    Regulator,
+    /// Others (the media, a filing).
+    Other,
+}
+
+impl Audience {
+    /// Its name as written (`affected_people`), the same as a notice's audience.
+    pub fn name(self) -> &'static str {
+        match self {
+            Audience::Amazon => "amazon",
+            Audience::AffectedPeople => "affected_people",
+            Audience::Regulator => "regulator",
+            Audience::Other => "other",
+        }
+    }
+}
+
 /// A fact of the incident that must hold for a regime to apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -139,6 +166,8 @@ pub struct Deadline {
     pub ends_at: Option<Time>,
     /// Who is notified.
     pub recipients: Vec<String>,
+    /// Whom the notice goes to, if the regime file says.
+    pub audience: Option<Audience>,
     /// The counts it needs.
     pub when: When,
 }
@@ -407,6 +436,7 @@ impl Catalog {
             period,
             ends_at,
             recipients: d.recipients,
+            audience: d.audience,
             when: When {
                 min_residents: d.min_residents,
                 min_affected: d.min_affected,

@@ -9,7 +9,7 @@ use rampart_core::incident::{ClockFacts, ClockId, ClockOutcome, Severity, State}
 use rampart_core::{Incident, ZonedTime};
 use serde::Serialize;
 
-use crate::catalog::{Deadline, Fact, Regime, Start, Trigger};
+use crate::catalog::{Audience, Deadline, Fact, Regime, Start, Trigger};
 use crate::error::RegimeError;
 use crate::settings::Config;
 use crate::threshold::{self, Threshold};
@@ -35,6 +35,8 @@ pub struct Clock {
     pub period: String,
     /// Who is notified.
     pub recipients: Vec<String>,
+    /// Whom the notice goes to, if the regime file says.
+    pub audience: Option<Audience>,
     /// What it starts from, as named in the regime file.
     pub starts: String,
     /// When it started.
@@ -157,6 +159,14 @@ impl Evaluation {
     pub fn knows(&self, id: &ClockId) -> bool {
         self.clocks.iter().any(|c| &c.id == id) || self.pending.iter().any(|p| &p.id == id)
     }
+
+    /// Whether the law requires a notice to `audience` (`affected_people`, `regulator`, …): a
+    /// clock for that audience runs, or ran, on the incident.
+    pub fn requires_notice_to(&self, audience: &str) -> bool {
+        self.clocks
+            .iter()
+            .any(|c| c.audience.is_some_and(|a| a.name() == audience))
+    }
 }
 
 impl Config {
@@ -229,6 +239,7 @@ impl Config {
                 deadline: deadline.name.clone(),
                 period: deadline.period.describe(),
                 recipients: deadline.recipients.clone(),
+                audience: deadline.audience,
                 starts: deadline.starts.describe(),
                 started,
                 due,

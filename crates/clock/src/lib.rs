@@ -31,7 +31,9 @@ pub mod threshold;
 pub mod view;
 
 pub use calendar::{Calendar, Holiday};
-pub use catalog::{Catalog, DEFAULT_REGIMES_TOML, Deadline, Fact, Regime, Start, Trigger, When};
+pub use catalog::{
+    Audience, Catalog, DEFAULT_REGIMES_TOML, Deadline, Fact, Regime, Start, Trigger, When,
+};
 pub use clocks::{Clock, Evaluation, Pending, Status};
 pub use error::RegimeError;
 pub use period::Period;

@@ -9,7 +9,7 @@ use rampart_core::incident::Region;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::catalog::Trigger;
+use crate::catalog::{Audience, Trigger};
 
 /// A whole regime file.
 #[derive(Debug, Deserialize)]
@@ -116,6 +116,7 @@ pub(crate) struct RawDeadline {
     pub(crate) without_undue_delay: bool,
     #[serde(default)]
     pub(crate) recipients: Vec<String>,
+    pub(crate) audience: Option<Audience>,
     pub(crate) min_residents: Option<u64>,
     pub(crate) min_affected: Option<u64>,
     pub(crate) max_affected: Option<u64>,

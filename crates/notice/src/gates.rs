@@ -4,7 +4,8 @@
 //!    request attached as evidence;
 //! 2. a law-enforcement notification hold in force blocks notices to affected people;
 //! 3. with Amazon Information involved, notices to affected people and regulators need Amazon's
-//!    recorded approval, or Amazon's recorded review where the law requires the notice;
+//!    recorded approval, or Amazon's recorded review where the law requires the notice (a
+//!    regime in force runs a clock for that audience on the incident: [`GateInput::law_requires`]);
 //! 4. the personal-data check on the body blocks sending until it is overridden with a reason.
 //!
 //! [`blocked`] returns every gate that blocks, in that order; sending needs none.
@@ -54,6 +55,9 @@ pub struct GateInput<'a> {
     pub holds: &'a [u64],
     /// Amazon's approval or review of this notice.
     pub amazon: AmazonSignOff,
+    /// The law requires this notice: a regime in force runs (or ran) a clock on the incident for
+    /// this audience. Only then does Amazon's review stand in for its approval.
+    pub law_requires: bool,
     /// The personal-data findings in the body to be sent.
     pub findings: &'a [Finding],
     /// The reason the findings were overridden, if they were (for this body).
@@ -96,16 +100,22 @@ pub fn blocked(input: &GateInput<'_>) -> Vec<Blocked> {
             ),
         );
     }
-    if input.amazon_information
-        && (to_people || to_regulator)
-        && input.amazon == AmazonSignOff::None
-    {
-        block(
-            "amazon_approval",
-            "Amazon Information is involved: record Amazon's approval of this notice (or its \
-             review, where the law requires the notice)"
-                .to_owned(),
-        );
+    if input.amazon_information && (to_people || to_regulator) {
+        match (input.amazon, input.law_requires) {
+            (AmazonSignOff::Approved, _) | (AmazonSignOff::Reviewed, true) => {}
+            (AmazonSignOff::None, _) => block(
+                "amazon_approval",
+                "Amazon Information is involved: record Amazon's approval of this notice (or its \
+                 review, where the law requires the notice)"
+                    .to_owned(),
+            ),
+            (AmazonSignOff::Reviewed, false) => block(
+                "amazon_approval",
+                "Amazon reviewed this notice, but no regime in force requires it (no clock for \
+                 this audience runs on the incident): record Amazon's approval"
+                    .to_owned(),
+            ),
+        }
     }
     if !input.findings.is_empty() && input.pii_override.is_none_or(|r| r.trim().is_empty()) {
         let each: Vec<String> = input.findings.iter().map(ToString::to_string).collect();
@@ -141,6 +151,7 @@ mod tests {
             amazon: AmazonSignOff::None,
             findings: &findings,
             pii_override: None,
+            law_requires: false,
         };
         assert_eq!(
             names(&input),
@@ -148,6 +159,12 @@ mod tests {
         );
         input.holds = &[];
         input.amazon = AmazonSignOff::Reviewed;
+        assert_eq!(
+            names(&input),
+            ["amazon_approval", "personal_data"],
+            "a review stands in for approval only where the law requires the notice"
+        );
+        input.law_requires = true;
         assert_eq!(names(&input), ["personal_data"]);
         input.pii_override = Some(" ");
         assert_eq!(names(&input), ["personal_data"]);
@@ -166,6 +183,7 @@ mod tests {
             amazon: AmazonSignOff::None,
             findings: &[],
             pii_override: None,
+            law_requires: false,
         };
         assert_eq!(names(&input), ["on_behalf_of_amazon"]);
         let attached = GateInput {

@@ -64,8 +64,15 @@ pub fn drafted(input: &DraftInput<'_>) -> Result<NoticeDrafted, NoticeError> {
     })
 }
 
-/// The gates that block notice `n` on `incident`, over the body rendered for each recipient.
-pub fn blocked(incident: &Incident, n: &Notice, settings: &NoticeSettings) -> Vec<Blocked> {
+/// The gates that block notice `n` on `incident`, over the body rendered for each recipient;
+/// `law_requires`: a regime in force requires a notice to its audience (then Amazon's review
+/// stands in for its approval).
+pub fn blocked(
+    incident: &Incident,
+    n: &Notice,
+    settings: &NoticeSettings,
+    law_requires: bool,
+) -> Vec<Blocked> {
     let holds: Vec<u64> = incident
         .registers()
         .active_holds()
@@ -116,6 +123,7 @@ pub fn blocked(incident: &Incident, n: &Notice, settings: &NoticeSettings) -> Ve
         amazon,
         findings: &findings,
         pii_override: n.reason("notice.pii_overridden"),
+        law_requires,
     }));
     out
 }

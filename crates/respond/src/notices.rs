@@ -6,6 +6,7 @@
 
 use std::sync::Mutex;
 
+use rampart_clock::Config;
 use rampart_core::incident::{NoticeAction, NoticeVersion};
 use rampart_core::{Command, Context, DomainError, Incident, IncidentId};
 use rampart_notice::gates::Blocked;
@@ -62,13 +63,15 @@ pub struct Sent {
     pub other_channels: usize,
 }
 
-/// Sends notice `notice` of incident `id`, deciding as `ctx`.
+/// Sends notice `notice` of incident `id`, deciding as `ctx`, with the regimes in force `clocks`
+/// (Amazon's review of a notice counts where one of them requires it).
 pub async fn send(
     store: &Store,
     ctx: &Context<'_>,
     id: IncidentId,
     notice: u64,
     settings: &NoticeSettings,
+    clocks: &Config,
 ) -> Result<Sent, SendError> {
     let found = store.incident(id).await?;
     let resumed = found.notices().iter().any(|n| n.id == notice && n.sent());
@@ -83,7 +86,10 @@ pub async fn send(
                     value: notice.to_string(),
                     reason: "no notice of this incident has this id",
                 })?;
-                let found = blocked(incident, n, settings);
+                let required = clocks
+                    .evaluate(incident)
+                    .is_ok_and(|e| e.requires_notice_to(&n.draft.audience));
+                let found = blocked(incident, n, settings, required);
                 if !found.is_empty() {
                     if let Ok(mut slot) = gates.lock() {
                         *slot = found;

@@ -9,6 +9,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::Method;
 use axum::response::Response;
 use axum::routing::post;
+use rampart_clock::Evaluation;
 use rampart_core::incident::{
     HoldLifted, HoldRequested, Notice, NoticeAction, NoticeRevised, NoticeVersion, RegisterAction,
 };
@@ -22,7 +23,7 @@ use serde::Deserialize;
 use super::UiError;
 use super::forms::after_change;
 use crate::access::{Access, Route, route};
-use crate::api::clocks::company;
+use crate::api::clocks::{company, config};
 use crate::api::{change, context, visible_incident};
 use crate::app::App;
 use crate::auth::Principal;
@@ -46,6 +47,8 @@ pub(crate) struct NoticeView {
     pub(crate) contacts: Vec<String>,
     /// The external reviewers it is shared with.
     pub(crate) shared_with: Vec<String>,
+    /// A regime in force requires it: Amazon's review stands in for its approval.
+    pub(crate) law_requires: bool,
 }
 
 /// A notification hold.
@@ -66,7 +69,13 @@ pub(crate) struct NoticesView {
     pub(crate) reviewers: Vec<(String, String)>,
 }
 
-fn view(incident: &Incident, n: &Notice, settings: &NoticeSettings) -> NoticeView {
+fn view(
+    incident: &Incident,
+    n: &Notice,
+    settings: &NoticeSettings,
+    evaluation: &Evaluation,
+) -> NoticeView {
+    let required = evaluation.requires_notice_to(&n.draft.audience);
     let state = if n.sent() {
         "sent"
     } else if n.has("notice.approved") {
@@ -102,7 +111,7 @@ fn view(incident: &Incident, n: &Notice, settings: &NoticeSettings) -> NoticeVie
         blocked: if n.sent() {
             Vec::new()
         } else {
-            blocked(incident, n, settings)
+            blocked(incident, n, settings, required)
                 .into_iter()
                 .map(|b| format!("{}: {}", b.gate, b.reason))
                 .collect()
@@ -120,17 +129,21 @@ fn view(incident: &Incident, n: &Notice, settings: &NoticeSettings) -> NoticeVie
             })
             .collect(),
         shared_with: Vec::new(),
+        law_requires: required,
     }
 }
 
 /// The notices and holds of `incident`.
 pub(crate) async fn notices_view(app: &App, incident: &Incident) -> Result<NoticesView, UiError> {
     let settings = company(app)?.notices;
+    let evaluation = config(app)?
+        .evaluate(incident)
+        .map_err(|e| ApiError::internal(format!("{}: {e}", incident.key())))?;
     let registers = incident.registers();
     let users = app.store().users().await?;
     let mut notices = Vec::new();
     for n in incident.notices() {
-        let mut v = view(incident, n, &settings);
+        let mut v = view(incident, n, &settings, &evaluation);
         for share in app.store().notice_shares(incident.id(), n.id).await? {
             let name = users.iter().find(|u| u.id == share.user);
             let name = name.map_or_else(|| share.user.to_string(), |u| u.name.clone());
@@ -299,7 +312,8 @@ async fn send_notice(
     let incident = visible_incident(&app, &principal, &key).await?;
     let settings = company(&app)?.notices;
     let ctx = context(&app, &principal);
-    let sent = send(app.store(), &ctx, incident.id(), notice, &settings).await;
+    let clocks = config(&app)?;
+    let sent = send(app.store(), &ctx, incident.id(), notice, &settings, &clocks).await;
     let result = sent.map_err(|e| match e {
         SendError::Store(e) => ApiError::from(e),
         SendError::Queue(e) => ApiError::internal(e),

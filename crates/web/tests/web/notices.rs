@@ -144,3 +144,35 @@ both_backends! {
         assert!(page.contains("About your account") && !page.contains("/decide\""), "viewers read, without forms: {page}");
     }
 }
+
+both_backends! {
+    async fn amazons_review_counts_only_where_a_regime_requires_the_notice(t: TestApp) {
+        let rita = t.user("rita", UserRole::Responder).await;
+        let answer = t.json(axum::http::Method::POST, "/api/v1/incidents", &rita,
+            json!({ "title": "Customer records copied", "type": "unauthorized_access",
+                    "amazon_information": true, "personal_data": true })).await;
+        let key = answer.json["key"].as_str().unwrap().to_owned();
+        let notice = draft(&t, &rita, &key).await;
+        let decide = format!("/incidents/{key}/notices/{notice}/decide");
+        for (decision, reason) in [("approved", ""), ("amazon_reviewed", ""), ("pii_overridden", "the reference is the case number")] {
+            let answer = post_form(&t, &decide, &rita, &[("decision", decision), ("version", "1"), ("reason", reason)]).await;
+            assert_eq!(answer.status, StatusCode::SEE_OTHER, "{decision}: {}", text(&answer));
+        }
+        let page = text(&t.get(&format!("/incidents/{key}"), &rita).await);
+        assert!(page.contains("Blocked by amazon_approval: Amazon reviewed this notice, but no regime in force requires it"), "{page}");
+        assert!(!page.contains("value=\"amazon_reviewed\""), "no review button where the law does not require the notice");
+        let send = format!("/incidents/{key}/notices/{notice}/send");
+        assert_eq!(post_form(&t, &send, &rita, &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // The company is under the GDPR: once confirmed, art. 34 requires telling the data subjects.
+        let data_dir = t.app.store().config().data_dir().to_owned();
+        std::fs::write(data_dir.join("rampart.toml"), "[clocks]\nregimes = [\"amazon_incident\", \"gdpr\"]\n").unwrap();
+        for state in ["triage", "confirmed"] {
+            let moved = t.json(axum::http::Method::POST, &format!("/api/v1/incidents/{key}/transitions"), &rita, json!({ "state": state })).await;
+            assert_eq!(moved.status, StatusCode::OK, "{}", moved.json);
+        }
+        let page = text(&t.get(&format!("/incidents/{key}"), &rita).await);
+        assert!(!page.contains("Blocked by amazon_approval"), "{page}");
+        assert_eq!(post_form(&t, &send, &rita, &[]).await.status, StatusCode::SEE_OTHER);
+    }
+}

@@ -16,7 +16,8 @@ pub(crate) fn run(session: &Session, key: &str, notice: u64) -> anyhow::Result<C
     let settings = read_settings(session.store.config().data_dir())?.notices;
     let id = session.incident_id(key)?;
     let ctx = session.context()?;
-    let sent = match session.block_on(send(&session.store, &ctx, id, notice, &settings)) {
+    let clocks = crate::cli::clocks::config(session)?;
+    let sent = match session.block_on(send(&session.store, &ctx, id, notice, &settings, &clocks)) {
         Ok(sent) => sent,
         Err(SendError::Blocked { gates, .. }) => {
             for b in &gates {
