@@ -30,6 +30,7 @@ mod incidents;
 mod listing;
 mod log;
 mod notice_shares;
+mod notice_templates;
 pub mod outbox;
 mod plan;
 mod rows;
@@ -50,6 +51,7 @@ pub use listing::{
 };
 pub use log::{DEFAULT_BATCH, GlobalEntries, Verification};
 pub use notice_shares::NoticeShare;
+pub use notice_templates::NoticeTemplate;
 pub use plan::{PlanApplied, PlanVersion};
 pub use sessions::{ApiTokenInfo, SessionRecord};
 

@@ -9,6 +9,7 @@
 //! - `notices`: the notices on the incident page (draft, versions, approvals, Amazon's sign-off,
 //!   personal-data override, sending) and the law-enforcement holds;
 //! - `reviews`: a notice shared with an external reviewer, who approves it or requests changes;
+//! - `templates`: the team's notice template library, versioned;
 //! - `clocks`: the notification clocks on the dashboard and the incident page;
 //! - `forms`: the forms that change things (each one appended log entry), reporting, users.
 //! - `plan`, `team`: the plan (review status, history, diff), the team and on-call, contacts,
@@ -25,6 +26,7 @@ mod plan;
 mod respond;
 mod reviews;
 mod team;
+mod templates;
 
 use std::sync::Arc;
 
@@ -51,6 +53,7 @@ pub(crate) struct Layout {
     pub(crate) can_report: bool,
     pub(crate) can_read_plan: bool,
     pub(crate) can_review: bool,
+    pub(crate) can_respond: bool,
 }
 
 impl Layout {
@@ -66,6 +69,7 @@ impl Layout {
             can_report: Access::Report.allows(principal.user.role),
             can_read_plan: Access::ReadPlan.allows(principal.user.role),
             can_review: Access::Review.allows(principal.user.role),
+            can_respond: Access::Respond.allows(principal.user.role),
         }
     }
 }
@@ -363,6 +367,7 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(respond::routes());
     all.extend(notices::routes());
     all.extend(reviews::routes());
+    all.extend(templates::routes());
     all.extend(team::routes());
     all
 }

@@ -10,3 +10,13 @@ CREATE TABLE notice_shares (
     PRIMARY KEY (incident_id, notice, user_id)
 );
 CREATE INDEX notice_shares_by_user ON notice_shares (user_id);
+
+-- The team's notice templates, every version kept; notices are drafted from them.
+CREATE TABLE notice_templates (
+    name TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    body TEXT NOT NULL,
+    saved_by TEXT NOT NULL,
+    saved_at BIGINT NOT NULL,
+    PRIMARY KEY (name, version)
+);

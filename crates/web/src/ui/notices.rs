@@ -67,6 +67,8 @@ pub(crate) struct NoticesView {
     pub(crate) engagements: Vec<(u64, String)>,
     /// The external reviewers a notice can be shared with: (user id, name).
     pub(crate) reviewers: Vec<(String, String)>,
+    /// The library's templates a notice can be drafted from: (name, latest version).
+    pub(crate) library: Vec<(String, u32)>,
 }
 
 fn view(
@@ -158,6 +160,11 @@ pub(crate) async fn notices_view(app: &App, incident: &Incident) -> Result<Notic
     }
     Ok(NoticesView {
         notices,
+        library: super::templates::library(app)
+            .await?
+            .into_iter()
+            .map(|e| (e.name, e.latest.version))
+            .collect(),
         reviewers: users
             .iter()
             .filter(|u| u.role == UserRole::ExternalReviewer && !u.disabled)
@@ -195,6 +202,10 @@ pub(crate) async fn notices_view(app: &App, incident: &Incident) -> Result<Notic
 struct DraftForm {
     audience: String,
     subject: String,
+    /// A template of the library (its latest version), or empty to use `template`.
+    #[serde(default)]
+    library: String,
+    #[serde(default)]
     template: String,
     recipients: String,
     #[serde(default)]
@@ -207,11 +218,19 @@ async fn draft(
     Path(key): Path<String>,
     Form(form): Form<DraftForm>,
 ) -> Result<Response, UiError> {
+    let (template, template_name) = if form.library.is_empty() {
+        (form.template, "template".to_owned())
+    } else {
+        match super::templates::latest(&app, &form.library).await {
+            Ok(found) => found,
+            Err(e) => return after_change::<()>(&app, &principal, &key, Err(e)).await,
+        }
+    };
     let draft = drafted(&DraftInput {
         audience: &form.audience,
         subject: form.subject.trim(),
-        template_name: "template",
-        template: &form.template,
+        template_name: &template_name,
+        template: &template,
         recipients_name: "recipients",
         recipients: &form.recipients,
         on_behalf_of_amazon: form.on_behalf_of_amazon.is_some(),

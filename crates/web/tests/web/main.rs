@@ -22,3 +22,4 @@ mod plan;
 mod reviews;
 mod routes;
 mod server;
+mod templates;

@@ -100,6 +100,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/incidents/{key}/holds", "ar"),
     ("POST", "/incidents/{key}/notices/{notice}/share", "ar"),
     ("GET", "/reviews", "x"),
+    ("GET", "/templates", "ar"),
+    ("POST", "/templates", "ar"),
     ("GET", "/reviews/{key}/{notice}", "x"),
     ("POST", "/reviews/{key}/{notice}", "x"),
     ("POST", "/incidents/{key}/holds/{hold}/lift", "ar"),
