@@ -402,3 +402,67 @@ fn letters_are_printed_and_calls_recorded_once_the_gates_pass() {
     assert_eq!(contacts[0]["outcome"], "mailed");
     assert_eq!(contacts[1]["by"], "alice");
 }
+
+#[test]
+fn the_team_library_keeps_every_version_and_drafts_from_the_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let bad = write(dir.path(), "bad.j2", "Hi {{ recipient.ssn }}");
+    let err = fails(
+        &data,
+        &["notice", "template", "save", "letter", "--file", &bad],
+    );
+    assert!(
+        err.contains("bad.j2:1:") && err.contains("unknown field"),
+        "{err}"
+    );
+    let first = write(dir.path(), "v1.j2", "Dear {{ recipient.name }},");
+    let second = write(
+        dir.path(),
+        "v2.j2",
+        "Dear {{ recipient.name }}, about {{ incident.key }}.",
+    );
+    ok(
+        &data,
+        &["notice", "template", "save", "letter", "--file", &first],
+    );
+    let saved = ok(
+        &data,
+        &["notice", "template", "save", "letter", "--file", &second],
+    );
+    assert!(saved.contains("version 2"), "{saved}");
+    let listed = json(&data, &["notice", "template", "list"]);
+    assert_eq!(listed[0]["name"], "letter");
+    assert_eq!(listed[0]["version"], 2);
+    let key = open(
+        &data,
+        &["--title", "Records copied", "--type", "unauthorized_access"],
+    );
+    let people = write(
+        dir.path(),
+        "people.csv",
+        "name,channel,email\nAda,email,ada@example.org\n",
+    );
+    let draft = [
+        "notice",
+        "draft",
+        &key,
+        "--audience",
+        "affected_people",
+        "--subject",
+        "S",
+    ];
+    let mut args = draft.to_vec();
+    args.extend(["--library", "letter", "--recipients", &people]);
+    ok(&data, &args);
+    let notices = json(&data, &["notice", "list", &key]);
+    assert_eq!(notices[0]["template"], "letter v2");
+    assert_eq!(
+        notices[0]["versions"][0],
+        "Dear {{ recipient.name }}, about {{ incident.key }}."
+    );
+    let mut missing = draft.to_vec();
+    missing.extend(["--library", "nope", "--recipients", &people]);
+    let err = fails(&data, &missing);
+    assert!(err.contains("no such template"), "{err}");
+}

@@ -67,6 +67,24 @@ impl Store {
         Ok(u32::try_from(version).unwrap_or(u32::MAX))
     }
 
+    /// The latest version of template `name`, if the library has it.
+    pub async fn latest_notice_template(
+        &self,
+        name: &str,
+    ) -> Result<Option<NoticeTemplate>, StoreError> {
+        let row: Option<TemplateRow> = on_pool!(&self.db.pool, reader, |pool| {
+            sqlx::query_as(
+                "SELECT name, version, body, saved_by, saved_at FROM notice_templates \
+                 WHERE name = $1 ORDER BY version DESC LIMIT 1",
+            )
+            .bind(name)
+            .fetch_optional(pool)
+            .await
+        })
+        .map_err(self.db.fail("reading notice templates"))?;
+        row.map(template_from_row).transpose()
+    }
+
     /// Every version of every template, by name, newest version first.
     pub async fn notice_templates(&self) -> Result<Vec<NoticeTemplate>, StoreError> {
         let rows: Vec<TemplateRow> = on_pool!(&self.db.pool, reader, |pool| {

@@ -7,6 +7,7 @@
 //! again after a crash queues only what is missing; the outbox delivers each message once.
 
 mod contact;
+mod library;
 mod send;
 
 use std::path::PathBuf;
@@ -55,6 +56,9 @@ enum Verb {
     Letter(contact::LetterArgs),
     /// Record a letter mailed, a call made or a visit paid to one recipient.
     Record(contact::RecordArgs),
+    /// The team's template library: save a new version, list.
+    #[command(subcommand)]
+    Template(library::Verb),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -74,8 +78,11 @@ struct DraftArgs {
     #[arg(long)]
     subject: String,
     /// The template file (minijinja; fields in docs/notices.md).
-    #[arg(long)]
-    template: PathBuf,
+    #[arg(long, required_unless_present = "library", conflicts_with = "library")]
+    template: Option<PathBuf>,
+    /// A template of the team's library instead (its latest version).
+    #[arg(long, value_name = "NAME")]
+    library: Option<String>,
     /// The recipients, CSV with the columns name, channel, email, phone, address.
     #[arg(long)]
     recipients: PathBuf,
@@ -146,12 +153,16 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
     };
     match args.verb {
         Verb::Draft(a) => {
-            let body = read(&a.template)?;
+            let (body, template_name) = match (&a.template, &a.library) {
+                (Some(file), _) => (
+                    read(file)?,
+                    file.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                ),
+                (None, Some(name)) => library::latest(&session, name)?,
+                (None, None) => return Err(bad_input("name --template FILE or --library NAME")),
+            };
             let list = read(&a.recipients)?;
-            let template_name = a
-                .template
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
             let draft = drafted(&DraftInput {
                 audience: &a.audience,
                 subject: &a.subject,
@@ -194,6 +205,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
         Verb::Send(a) => send::run(&session, &a.key, a.notice),
         Verb::Letter(a) => contact::letter(&session, a),
         Verb::Record(a) => contact::record(&session, a),
+        Verb::Template(v) => library::run(&session, globals, v),
         Verb::List(a) => {
             let incident = session.run(session.store.incident(incident_ref(&a.key)?))?;
             if globals.json {

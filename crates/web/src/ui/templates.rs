@@ -45,8 +45,7 @@ pub(crate) async fn library(app: &App) -> Result<Vec<LibraryEntry>, UiError> {
 
 /// The latest version of template `name`, as a draft takes it: its text and the name recorded.
 pub(crate) async fn latest(app: &App, name: &str) -> Result<(String, String), ApiError> {
-    let all = app.store().notice_templates().await?;
-    let found = all.into_iter().find(|t| t.name == name);
+    let found = app.store().latest_notice_template(name).await?;
     let t = found.ok_or_else(|| {
         ApiError::new(
             ErrorCode::Refused,
