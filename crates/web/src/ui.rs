@@ -8,6 +8,7 @@
 //! - `pages`: the dashboard, the incident list and the incident page;
 //! - `notices`: the notices on the incident page (draft, versions, approvals, Amazon's sign-off,
 //!   personal-data override, sending) and the law-enforcement holds;
+//! - `holds`: recording and lifting law-enforcement notification holds;
 //! - `reviews`: a notice shared with an external reviewer, who approves it or requests changes;
 //! - `templates`: the team's notice template library, versioned;
 //! - `clocks`: the notification clocks on the dashboard and the incident page;
@@ -20,6 +21,7 @@
 mod clocks;
 mod deliveries;
 mod forms;
+mod holds;
 mod notices;
 mod pages;
 mod plan;
@@ -366,6 +368,7 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(plan::routes());
     all.extend(respond::routes());
     all.extend(notices::routes());
+    all.extend(holds::routes());
     all.extend(reviews::routes());
     all.extend(templates::routes());
     all.extend(team::routes());

@@ -1,19 +1,17 @@
 //! Notices on the incident page, doing what `rampart notice` and `rampart register hold|lift` do:
 //! draft from a template and a recipient list, revise the body (a new version), approve, record
 //! Amazon's approval or review, override the personal-data check or send back with a reason,
-//! send (every gate checked under the write lock, `rampart_respond::notices::send`), and record
-//! or lift law-enforcement notification holds. Each form is one appended log entry (sending: the
-//! entry and the queued e-mails); each notice shows what still blocks it.
+//! send (every gate checked under the write lock, `rampart_respond::notices::send`); the holds
+//! are shown here and recorded or lifted with the forms of `holds`. Each form is one appended log
+//! entry (sending: the entry and the queued e-mails); each notice shows what still blocks it.
 
 use axum::extract::{Form, Path, State};
 use axum::http::Method;
 use axum::response::Response;
 use axum::routing::post;
 use rampart_clock::Evaluation;
-use rampart_core::incident::{
-    HoldLifted, HoldRequested, Notice, NoticeAction, NoticeRevised, NoticeVersion, RegisterAction,
-};
-use rampart_core::{Command, Incident, ZonedTime};
+use rampart_core::incident::{Notice, NoticeAction, NoticeRevised, NoticeVersion};
+use rampart_core::{Command, Incident};
 use rampart_notice::NoticeSettings;
 use rampart_notice::incident::{DraftInput, blocked, drafted};
 use rampart_respond::notices::{SendError, send};
@@ -341,80 +339,7 @@ async fn send_notice(
     after_change(&app, &principal, &key, result).await
 }
 
-#[derive(Debug, Deserialize)]
-struct HoldForm {
-    engagement: u64,
-    officer: String,
-    requested_on: String,
-    #[serde(default)]
-    until: String,
-}
-
-fn time(field: &str, text: &str) -> Result<ZonedTime, ApiError> {
-    text.trim().parse().map_err(|e| {
-        ApiError::bad_request(format!(
-            "{field} {text:?}: not a time with an offset such as 2026-03-01T09:30:00Z ({e})"
-        ))
-    })
-}
-
-async fn hold(
-    State(app): State<App>,
-    principal: Principal,
-    Path(key): Path<String>,
-    Form(form): Form<HoldForm>,
-) -> Result<Response, UiError> {
-    let until = Some(form.until.as_str())
-        .filter(|u| !u.trim().is_empty())
-        .map(|u| time("until", u))
-        .transpose()?;
-    let action = RegisterAction::HoldRequested(HoldRequested {
-        engagement: form.engagement,
-        officer: form.officer.trim().to_owned(),
-        requested_on: time("requested on", &form.requested_on)?,
-        until,
-    });
-    register(&app, &principal, &key, action).await
-}
-
-#[derive(Debug, Deserialize)]
-struct LiftForm {
-    #[serde(default)]
-    reason: String,
-}
-
-async fn lift(
-    State(app): State<App>,
-    principal: Principal,
-    Path((key, hold)): Path<(String, u64)>,
-    Form(form): Form<LiftForm>,
-) -> Result<Response, UiError> {
-    let action = RegisterAction::HoldLifted(HoldLifted {
-        hold,
-        reason: form.reason.trim().to_owned(),
-    });
-    register(&app, &principal, &key, action).await
-}
-
-/// Appends the register `action` to incident `key` and shows the page again.
-async fn register(
-    app: &App,
-    principal: &Principal,
-    key: &str,
-    action: RegisterAction,
-) -> Result<Response, UiError> {
-    let result = change(
-        app,
-        principal,
-        key,
-        Command::Register(action),
-        String::new(),
-    )
-    .await;
-    after_change(app, principal, key, result).await
-}
-
-/// The notice and hold forms.
+/// The notice forms.
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         route(
@@ -445,20 +370,6 @@ pub(crate) fn routes() -> Vec<Route> {
             Access::Respond,
             "Send a notice once every gate passes (form)",
             post(send_notice),
-        ),
-        route(
-            Method::POST,
-            "/incidents/{key}/holds",
-            Access::Respond,
-            "Record a law-enforcement notification hold (form)",
-            post(hold),
-        ),
-        route(
-            Method::POST,
-            "/incidents/{key}/holds/{hold}/lift",
-            Access::Respond,
-            "Lift a notification hold, with the reason (form)",
-            post(lift),
         ),
     ]
 }
