@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # Runs schemathesis (PyPI, in a virtual environment under target/, installed once) against the
 # OpenAPI document of a fresh `rampart serve` on loopback, with an administrator's API token:
-# no 5xx, no response that breaks the document.
+# no 5xx, no response that breaks the document. One incident with a note and an evidence file is
+# opened first (scripts/lib/api_seed.py) and its key and file hash are the path parameters, so that
+# the incident routes answer with real records and their bodies are checked against the schemas.
 #
 #   api_fuzz PATH_TO_RAMPART_BINARY
 
@@ -32,9 +34,15 @@ api_fuzz() {
         return 1
     fi
     token="$(python3 "$root/scripts/lib/api_token.py" "http://127.0.0.1:$port" "$link")"
+    if ! python3 "$root/scripts/lib/api_seed.py" "http://127.0.0.1:$port" "$token" \
+        >"$data/schemathesis.toml"; then
+        echo "schemathesis: could not open the incident the run works on" >&2
+        kill "$pid" 2>/dev/null
+        return 1
+    fi
     status=0
     # From the throwaway directory: schemathesis keeps its cache in the working directory.
-    (cd "$data" && "$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
+    (cd "$data" && "$venv/bin/schemathesis" --config-file "$data/schemathesis.toml" run "http://127.0.0.1:$port/api/openapi.json" \
         --header "Authorization: Bearer $token" \
         --checks not_a_server_error,response_schema_conformance \
         --max-examples 25 --no-color) || status=$?

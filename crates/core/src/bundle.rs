@@ -21,7 +21,7 @@ use crate::log::{ChainBreak, ChainHead, Digest, LogEntry, LogVerifier, VerifySum
 pub const BUNDLE_FORMAT: &str = "rampart.bundle.v1";
 
 /// An exported incident.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Bundle {
     /// Always [`BUNDLE_FORMAT`].
     pub format: String,
@@ -41,7 +41,7 @@ pub struct Bundle {
 }
 
 /// One evidence file of a bundle.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct ManifestItem {
     /// SHA-256 of the content.
     pub sha256: Digest,

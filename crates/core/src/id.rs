@@ -7,7 +7,19 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The permanent identity of an incident: a UUID of version 7 (time-ordered).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(try_from = "Uuid", into = "Uuid")]
 pub struct IncidentId(Uuid);
 
@@ -99,7 +111,19 @@ impl fmt::Display for IncidentId {
 ///
 /// The number is printed with at least four digits and never with more leading zeros than that, so
 /// parsing and printing round-trip: `INC-2026-00042` is refused rather than silently renamed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct IncidentKey {
     year: u16,

@@ -10,7 +10,7 @@ use crate::error::DomainError;
 /// An ISO 4217 alphabetic currency code (`USD`, `EUR`, `JPY`): three uppercase ASCII letters.
 ///
 /// Only the form is checked; the list of codes in use changes over time and is not built in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency([u8; 3]);
 
@@ -49,7 +49,7 @@ impl From<Currency> for String {
 }
 
 /// An amount in the smallest unit of its currency (cents for USD, yen for JPY).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Money {
     /// The amount in minor units.
     pub minor_units: i64,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_CLOCK_SKEW: SignedDuration = SignedDuration::from_secs(60);
 
 /// An instant plus the UTC offset it was observed at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ZonedTime {
     instant: Timestamp,

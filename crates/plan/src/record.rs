@@ -18,7 +18,7 @@ use serde_json::Value;
 pub const PLAN_ENTRY_TAG: &[u8] = b"rampart.plan-entry.v1\0";
 
 /// One sealed entry of the plan log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct PlanEntry {
     /// Position in the plan log, from 1.
     pub seq: u64,
@@ -37,7 +37,7 @@ pub struct PlanEntry {
 }
 
 /// What a plan log entry records; its `kind` names it in storage.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(tag = "kind", content = "payload")]
 pub enum PlanEvent {
     /// A plan version was applied and became current.
@@ -55,7 +55,7 @@ pub enum PlanEvent {
 }
 
 /// Payload of `plan.applied`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Applied {
     /// The version number given to the plan, from 1.
     pub version: u64,
@@ -68,7 +68,7 @@ pub struct Applied {
 }
 
 /// Payload of `plan.reviewed`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Reviewed {
     /// The version reviewed (the current one when recorded).
     pub version: u64,
@@ -77,14 +77,14 @@ pub struct Reviewed {
 }
 
 /// Payload of `plan.major_change`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct MajorChange {
     /// What changed.
     pub description: String,
 }
 
 /// Payload of `training.recorded`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct TrainingRecord {
     /// The member id.
     pub member: String,

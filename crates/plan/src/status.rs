@@ -11,7 +11,7 @@ use crate::model::{Plan, Review};
 use crate::record::{PlanEntry, PlanEvent, TrainingRecord};
 
 /// Whether the plan's review is in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewState {
     /// Reviewed within the cadence, nothing changed since.
@@ -24,7 +24,7 @@ pub enum ReviewState {
 }
 
 /// The plan's review situation at a given time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ReviewStatus {
     /// Current, due or overdue.
     pub state: ReviewState,
@@ -41,7 +41,7 @@ pub struct ReviewStatus {
 }
 
 /// A recorded review.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LastReview {
     /// When it was recorded.
     pub at: Timestamp,
@@ -126,7 +126,7 @@ pub fn add_months(at: Timestamp, months: u16) -> Timestamp {
 }
 
 /// Whether a member's required course is done.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TrainingState {
     /// Completed and not expired.
@@ -138,7 +138,7 @@ pub enum TrainingState {
 }
 
 /// One course one member must hold, and where it stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TrainingStatus {
     /// The member id.
     pub member: String,

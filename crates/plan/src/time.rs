@@ -15,7 +15,19 @@ use crate::error::ValueError;
 ///
 /// Written as one or more `<number><unit>` parts, units `w` (7 days), `d` (24 hours), `h`, `m`:
 /// `90m`, `24h`, `1d12h`. Days are 24 hours: the plan measures elapsed time, not calendar days.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Window {
     minutes: u32,
@@ -168,7 +180,7 @@ impl Anchor {
 }
 
 /// When a task falls due: an incident timestamp plus an offset (`detected + 24h`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Due {
     /// The timestamp counted from.

@@ -20,7 +20,7 @@ pub(crate) use incidents::{change, context, decode_cursor, encode_cursor, now};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{Method, StatusCode, header};
 use rampart_core::{Incident, IncidentId, IncidentKey};
 use rampart_store::{IncidentRef, Visibility};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -61,33 +61,66 @@ pub(crate) fn body<T: JsonSchema>(method: Method, path: &'static str) -> BodySch
     }
 }
 
-/// The JSON answer of a route, described for the OpenAPI document by the schema of the Rust type
-/// its handler answers with.
-pub(crate) struct ResponseSchema {
-    pub(crate) method: Method,
-    pub(crate) path: &'static str,
-    pub(crate) schema: fn(&mut SchemaGenerator) -> Schema,
-}
-
-/// `method path` answers a `T`.
-pub(crate) fn response<T: JsonSchema>(method: Method, path: &'static str) -> ResponseSchema {
-    ResponseSchema {
-        method,
-        path,
-        schema: |generator| generator.subschema_for::<T>(),
-    }
-}
-
-/// Every API route's described JSON answer.
-pub(crate) fn responses() -> Vec<ResponseSchema> {
-    clocks::responses()
-}
-
 /// Every API route's JSON request body.
 pub(crate) fn bodies() -> Vec<BodySchema> {
     let mut all = accounts::bodies();
     all.extend(incidents::bodies());
     all.extend(evidence::bodies());
+    all
+}
+
+/// What a route answers when it succeeds, described for the OpenAPI document.
+pub(crate) struct ReplySchema {
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) body: ReplyBody,
+}
+
+/// The body of a success.
+pub(crate) enum ReplyBody {
+    /// JSON: the schema of the Rust type the handler serializes.
+    Json(fn(&mut SchemaGenerator) -> Schema),
+    /// Bytes of this media type (`*/*`: the stored one).
+    Raw(&'static str),
+    /// Nothing (204).
+    Empty,
+}
+
+/// `method path` answers `status` with a `T` as JSON.
+pub(crate) fn reply<T: JsonSchema>(
+    method: Method,
+    path: &'static str,
+    status: StatusCode,
+) -> ReplySchema {
+    ReplySchema {
+        method,
+        path,
+        status,
+        body: ReplyBody::Json(|generator| generator.subschema_for::<T>()),
+    }
+}
+
+/// `method path` answers 204 No Content.
+pub(crate) fn no_content(method: Method, path: &'static str) -> ReplySchema {
+    ReplySchema {
+        method,
+        path,
+        status: StatusCode::NO_CONTENT,
+        body: ReplyBody::Empty,
+    }
+}
+
+/// Every described route's success.
+pub(crate) fn replies() -> Vec<ReplySchema> {
+    let mut all = accounts::replies();
+    all.extend(incidents::replies());
+    all.extend(evidence::replies());
+    all.extend(plan::replies());
+    all.extend(respond::replies());
+    all.extend(clocks::replies());
+    all.extend(openapi::replies());
+    all.extend(crate::telemetry::replies());
     all
 }
 

@@ -20,6 +20,7 @@ use axum::routing::get;
 use serde_json::json;
 
 use crate::access::{Access, Route};
+use crate::api::{ReplyBody, ReplySchema, reply};
 use crate::app::App;
 use crate::error::LoggedError;
 
@@ -163,8 +164,33 @@ async fn metrics(State(app): State<App>) -> Response {
         .into_response()
 }
 
-async fn version() -> axum::Json<serde_json::Value> {
-    axum::Json(json!({ "name": "rampart", "version": env!("CARGO_PKG_VERSION") }))
+/// The service's name and version.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+struct VersionReply {
+    name: &'static str,
+    version: &'static str,
+}
+
+async fn version() -> axum::Json<VersionReply> {
+    axum::Json(VersionReply {
+        name: "rampart",
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// What the operational routes answer.
+pub(crate) fn replies() -> Vec<ReplySchema> {
+    let text = |path| ReplySchema {
+        method: Method::GET,
+        path,
+        status: StatusCode::OK,
+        body: ReplyBody::Raw("text/plain"),
+    };
+    vec![
+        text("/healthz"),
+        text("/metrics"),
+        reply::<VersionReply>(Method::GET, "/version", StatusCode::OK),
+    ]
 }
 
 /// The operational routes.

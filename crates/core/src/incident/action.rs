@@ -68,7 +68,7 @@ pub enum Action {
 }
 
 /// Payload of `incident.opened`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Opened {
     /// The human key.
     pub key: IncidentKey,
@@ -97,7 +97,7 @@ pub struct Opened {
 }
 
 /// Payload of `incident.updated`: only the fields that change are present.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Updated {
     /// New title.
@@ -155,7 +155,7 @@ impl Updated {
 }
 
 /// Payload of `incident.transitioned`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Transitioned {
     /// The state left.
     pub from: State,
@@ -168,7 +168,7 @@ pub struct Transitioned {
 }
 
 /// Payload of `incident.detail_removed`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct DetailRemoved {
     /// The id of the item removed.
     pub id: u64,
@@ -177,7 +177,7 @@ pub struct DetailRemoved {
 }
 
 /// Payload of `evidence.added`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct EvidenceAdded {
     /// The file's metadata.
     pub meta: EvidenceMeta,
@@ -186,7 +186,7 @@ pub struct EvidenceAdded {
 }
 
 /// Payload of `evidence.custody_transferred`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct CustodyTransferred {
     /// Which evidence.
     pub sha256: Digest,
@@ -195,7 +195,7 @@ pub struct CustodyTransferred {
 }
 
 /// Payload of `incident.role_assigned`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct RoleAssigned {
     /// The role.
     pub role: Role,
@@ -204,14 +204,14 @@ pub struct RoleAssigned {
 }
 
 /// Payload of `incident.role_unassigned`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct RoleUnassigned {
     /// The role left vacant.
     pub role: Role,
 }
 
 /// Payload of `incident.severity_overridden`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct SeverityOverridden {
     /// The severity set, or `None` to return to the matrix.
     pub severity: Option<Severity>,
@@ -220,7 +220,7 @@ pub struct SeverityOverridden {
 }
 
 /// Payload of `incident.exported`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Exported {
     /// The last entry included in the export.
     pub through_seq: u64,

@@ -23,7 +23,7 @@ named_enum! {
 }
 
 /// Payload of `message.delivery_attempted`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryAttempted {
     /// The outbox message id (a UUID), also its `Message-ID` / idempotency header.

@@ -6,7 +6,7 @@ use crate::error::{DomainError, require_text};
 use crate::money::Money;
 
 /// One item of the record of details.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(tag = "category", rename_all = "snake_case")]
 pub enum Detail {
     /// An affected system (asset).
@@ -24,7 +24,7 @@ pub enum Detail {
 }
 
 /// An affected system.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct AffectedSystem {
     /// Host name, asset tag or cloud resource id.
     pub name: String,
@@ -34,7 +34,7 @@ pub struct AffectedSystem {
 }
 
 /// A compromised account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct CompromisedAccount {
     /// The account name or id.
     pub account: String,
@@ -47,7 +47,7 @@ pub struct CompromisedAccount {
 }
 
 /// A disrupted service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct DisruptedService {
     /// The service name.
     pub service: String,
@@ -57,7 +57,7 @@ pub struct DisruptedService {
 }
 
 /// Data affected.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct DataAffected {
     /// Categories of data (e.g. `customer addresses`, `order history`); at least one.
     pub categories: Vec<String>,
@@ -74,7 +74,7 @@ pub struct DataAffected {
 }
 
 /// An affected network.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct AffectedNetwork {
     /// Network name, VPC id or address range.
     pub network: String,
@@ -84,7 +84,7 @@ pub struct AffectedNetwork {
 }
 
 /// Damage done, with its estimated amount.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Damage {
     /// What kind of damage (e.g. `lost sales`, `recovery cost`, `fraudulent orders`).
     pub damage_type: String,
@@ -96,7 +96,7 @@ pub struct Damage {
 }
 
 /// An item of the record together with its id: the `seq` of the log entry that added it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct DetailRecord {
     /// Refers to the item in later entries (e.g. to remove it).
     pub id: u64,

@@ -15,7 +15,7 @@ use crate::time::ZonedTime;
 pub const MAX_FILE_NAME_LEN: usize = 255;
 
 /// What is recorded about an evidence file when it is added.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct EvidenceMeta {
     /// SHA-256 of the content: its address in the evidence store.
     pub sha256: Digest,
@@ -31,7 +31,7 @@ pub struct EvidenceMeta {
 }
 
 /// One handover of an evidence item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Custody {
     /// Who had it.
     pub from: String,
@@ -44,7 +44,7 @@ pub struct Custody {
 }
 
 /// An evidence item of an incident, with its custody history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Evidence {
     /// What was recorded when it was added.
     pub meta: EvidenceMeta,
@@ -57,7 +57,7 @@ pub struct Evidence {
 }
 
 /// A media type `type/subtype`, lowercase, without parameters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct MediaType(String);
 
@@ -105,7 +105,7 @@ impl FromStr for MediaType {
 
 /// An original file name made safe: no directories, no control or path characters, at most
 /// [`MAX_FILE_NAME_LEN`] bytes, never empty, `.` or `..`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct FileName(String);
 

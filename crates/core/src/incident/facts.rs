@@ -19,7 +19,9 @@ use crate::named::checked_string;
 use crate::time::ZonedTime;
 
 /// A country (ISO 3166-1 alpha-2, `DE`) or one of its subdivisions (ISO 3166-2, `US-CA`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema, Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Region(String);
 
@@ -53,7 +55,9 @@ impl std::str::FromStr for Region {
 }
 
 /// The name of a clock: `regime.deadline`, e.g. `gdpr.art33` or `us_ca.attorney_general`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema, Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct ClockId(String);
 
@@ -91,7 +95,7 @@ impl std::str::FromStr for ClockId {
 }
 
 /// The facts clocks start from, as the incident's log established them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct ClockFacts {
     /// Affected residents per region (regions with a count of 0 are left out).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -117,7 +121,7 @@ impl ClockFacts {
 }
 
 /// Payload of `incident.facts_recorded`: only the facts that change are present.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FactsRecorded {
     /// New resident counts per region (0 removes the region).
@@ -136,7 +140,7 @@ pub struct FactsRecorded {
 
 /// What proves that a clock was met: a log entry of the incident (the notice sent, a call
 /// recorded) or an evidence item (the message as sent).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Proof {
     /// The `seq` of the entry in this incident's log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,7 +151,7 @@ pub struct Proof {
 }
 
 /// Payload of `clock.met`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct ClockMet {
     /// Which clock.
     pub clock: ClockId,
@@ -158,7 +162,7 @@ pub struct ClockMet {
 }
 
 /// Payload of `clock.missed`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct ClockMissed {
     /// Which clock.
     pub clock: ClockId,
@@ -167,7 +171,7 @@ pub struct ClockMissed {
 }
 
 /// How a clock ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ClockOutcome {
     /// The notice was given.

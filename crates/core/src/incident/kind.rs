@@ -8,7 +8,7 @@ use crate::error::DomainError;
 use crate::named::normalize;
 
 /// What kind of incident this is.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum IncidentType {
     /// Access to a system or data without authorization.

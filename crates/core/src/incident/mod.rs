@@ -66,7 +66,9 @@ use crate::log::{ChainHead, LogEntry};
 use crate::time::ZonedTime;
 
 /// The flags that change how an incident is handled.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize,
+)]
 pub struct Flags {
     /// Amazon Information is involved (as stated; see [`Incident::amazon_information`]).
     pub amazon_information: bool,
@@ -77,7 +79,7 @@ pub struct Flags {
 }
 
 /// The incident's timestamps; each is a separate fact because clocks start from different ones.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Timestamps {
     /// When it happened, if known.
     pub occurred: Option<ZonedTime>,
@@ -98,7 +100,7 @@ pub struct Timestamps {
 }
 
 /// An incident: the state its log folds to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Incident {
     id: IncidentId,
     key: IncidentKey,

@@ -13,7 +13,7 @@ use crate::error::{DomainError, ReplayError, require_text};
 use crate::log::{Digest, LogEntry};
 
 /// A recipient of a notice.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeRecipient {
     /// The name.
@@ -29,7 +29,7 @@ pub struct NoticeRecipient {
 }
 
 /// Payload of `notice.drafted`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeDrafted {
     /// `affected_people`, `regulator`, `customer` or `other`.
@@ -47,7 +47,7 @@ pub struct NoticeDrafted {
 }
 
 /// Payload of `notice.revised`: a new version of the body.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeRevised {
     /// The notice (its entry `seq`).
@@ -59,7 +59,7 @@ pub struct NoticeRevised {
 /// Payload of the entries about one version of a notice: `notice.approved`,
 /// `notice.amazon_approved`, `notice.amazon_reviewed`, `notice.pii_overridden`,
 /// `notice.changes_requested`, `notice.sending`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeVersion {
     /// The notice (its entry `seq`).
@@ -72,7 +72,7 @@ pub struct NoticeVersion {
 }
 
 /// Payload of `notice.amazon_request_attached`: Amazon's written request to notify on its behalf.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AmazonRequestAttached {
     /// The notice.
@@ -83,7 +83,7 @@ pub struct AmazonRequestAttached {
 
 /// Payload of `notice.contact_recorded`: a letter mailed, a call made, a visit paid to one
 /// recipient of a notice that is being sent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRecorded {
     /// The notice.
@@ -115,7 +115,7 @@ pub enum NoticeAction {
 }
 
 /// A notice as its entries leave it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Notice {
     /// The `seq` of the entry that drafted it.
     pub id: u64,

@@ -16,7 +16,7 @@ use crate::log::LogEntry;
 use crate::time::ZonedTime;
 
 /// Payload of `legal_process.recorded`: a legal demand for Amazon data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LegalProcessRecorded {
     /// Who makes the demand (court, agency, party).
@@ -30,7 +30,7 @@ pub struct LegalProcessRecorded {
 }
 
 /// Payload of `law_enforcement.engaged`: the incident was referred to law enforcement.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LawEnforcementEngaged {
     /// The agency.
@@ -50,7 +50,7 @@ pub struct LawEnforcementEngaged {
 
 /// Payload of `notification_hold.requested`: law enforcement asks that affected people are not
 /// notified yet.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HoldRequested {
     /// The engagement (its entry `seq`) the request came through.
@@ -64,7 +64,7 @@ pub struct HoldRequested {
 }
 
 /// Payload of `notification_hold.lifted`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HoldLifted {
     /// The hold (its entry `seq`).
@@ -87,7 +87,7 @@ pub enum RegisterAction {
 }
 
 /// A record of a register, with the entry that made it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Recorded<T> {
     /// The `seq` of the entry that recorded it.
     pub id: u64,
@@ -101,7 +101,7 @@ pub struct Recorded<T> {
 }
 
 /// A notification hold and, once lifted, by whom, when and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Hold {
     /// The request.
     #[serde(flatten)]
@@ -111,7 +111,7 @@ pub struct Hold {
 }
 
 /// The registers of an incident.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Registers {
     /// Legal-process requests, oldest first.

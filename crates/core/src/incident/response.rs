@@ -39,7 +39,7 @@ named_enum! {
 
 /// Payload of `incident.checklist_answered`: answers to the plan's identification checklist,
 /// by criterion id (a later answer to the same criterion replaces the earlier one).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct ChecklistAnswered {
     /// Criterion id → yes (`true`) or no.
     pub answers: BTreeMap<String, bool>,
@@ -47,7 +47,7 @@ pub struct ChecklistAnswered {
 
 /// Payload of `incident.identified`: the decision, which moves the incident to `confirmed` or
 /// `dismissed` as a transition would.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Identified {
     /// Confirmed or dismissed.
     pub decision: Decision,
@@ -130,7 +130,7 @@ pub enum ResponseCommand {
 }
 
 /// An identification decision as recorded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct DecisionRecord {
     /// Confirmed or dismissed.
     pub decision: Decision,
@@ -143,7 +143,7 @@ pub struct DecisionRecord {
 }
 
 /// The response state of an incident.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
     /// The checklist answers, by criterion id.

@@ -106,7 +106,7 @@ impl Recoverability {
 }
 
 /// An impact assessment in the three NIST categories.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Impact {
     /// Effect on services.
     pub functional: FunctionalImpact,
@@ -135,7 +135,7 @@ impl Impact {
 }
 
 /// A severity set by a person instead of the matrix, with the reason they gave.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct SeverityOverride {
     /// The severity set.
     pub severity: Severity,

@@ -37,7 +37,7 @@ use canonical::{Encoder, EntryContent};
 pub const MAX_KIND_LEN: usize = 64;
 
 /// One sealed entry of the log, exactly as stored and exported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct LogEntry {
     /// The incident the entry belongs to.
     pub incident: IncidentId,
@@ -107,7 +107,7 @@ impl LogEntry {
 }
 
 /// The last link of a chain: its sequence number and hash. [`ChainHead::GENESIS`] for an empty chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct ChainHead {
     /// Sequence number of the last entry (0 for an empty chain).
     pub seq: u64,

@@ -18,7 +18,7 @@ use super::{ChainHead, Digest, LogEntry};
 use crate::id::IncidentId;
 
 /// Where an entry claims to sit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct EntryPosition {
     /// Its incident.
     pub incident: IncidentId,
@@ -125,7 +125,7 @@ pub enum BreakKind {
 }
 
 /// What a successful verification saw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct VerifySummary {
     /// Entries verified.
     pub entries: u64,

@@ -64,7 +64,7 @@ pub struct Criterion {
 }
 
 /// Which incident types a playbook applies to: every type (`"*"`) or the ones named.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum TypeMatch {
     /// `*`: any type.
@@ -104,7 +104,7 @@ impl From<TypeMatch> for String {
 }
 
 /// Which severities a playbook applies to: every level (`"*"`) or the one named.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum SeverityMatch {
     /// `*`: any severity.

@@ -73,7 +73,7 @@ impl Rotation {
 }
 
 /// Who a page goes to.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Target {
     /// Whoever the rotation has on call (`rotation:commander`).

@@ -15,11 +15,11 @@ use axum::routing::{delete, get, patch, post};
 use jiff::{SignedDuration, Timestamp};
 use rampart_store::{LinkOutcome, User, UserRole};
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use uuid::Uuid;
 
-use super::{ApiJson, ApiPath, BodySchema, body};
+use super::{ApiJson, ApiPath, BodySchema, ReplySchema, body, no_content, reply};
 use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::secret::{self, MAX_PASSWORD, MIN_PASSWORD};
@@ -27,15 +27,97 @@ use crate::auth::{ClientAddr, Principal, SESSION_COOKIE, Via, cookie, session_co
 use crate::error::{ApiError, ErrorCode};
 
 /// A user as the API shows it: never the password hash.
-pub(crate) fn user_json(user: &User) -> Value {
-    json!({
-        "id": user.id,
-        "name": user.name,
-        "role": user.role.name(),
-        "disabled": user.disabled,
-        "password_set": user.password_hash.is_some(),
-        "created_at": user.created_at.to_string(),
-    })
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct UserView {
+    id: Uuid,
+    name: String,
+    role: &'static str,
+    disabled: bool,
+    password_set: bool,
+    created_at: String,
+}
+
+impl From<&User> for UserView {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id,
+            name: user.name.clone(),
+            role: user.role.name(),
+            disabled: user.disabled,
+            password_set: user.password_hash.is_some(),
+            created_at: user.created_at.to_string(),
+        }
+    }
+}
+
+/// One user.
+#[derive(Debug, Serialize, JsonSchema)]
+struct UserReply {
+    user: UserView,
+}
+
+/// A new session: who, its CSRF token for unsafe requests, and when it ends.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct SessionReply {
+    user: UserView,
+    csrf_token: String,
+    expires_at: String,
+}
+
+/// How many sessions were ended.
+#[derive(Debug, Serialize, JsonSchema)]
+struct EndedReply {
+    sessions_ended: u64,
+}
+
+/// Who is signed in, and the session's CSRF token (none with an API token).
+#[derive(Debug, Serialize, JsonSchema)]
+struct MeReply {
+    user: UserView,
+    csrf_token: Option<String>,
+}
+
+/// An API token as listed: never its value.
+#[derive(Debug, Serialize, JsonSchema)]
+struct TokenView {
+    id: Uuid,
+    name: String,
+    created_at: String,
+    revoked_at: Option<String>,
+}
+
+/// The caller's API tokens.
+#[derive(Debug, Serialize, JsonSchema)]
+struct TokenList {
+    tokens: Vec<TokenView>,
+}
+
+/// A new API token, its value shown this once.
+#[derive(Debug, Serialize, JsonSchema)]
+struct NewToken {
+    id: Uuid,
+    name: String,
+    token: String,
+}
+
+/// Every user.
+#[derive(Debug, Serialize, JsonSchema)]
+struct UserList {
+    users: Vec<UserView>,
+}
+
+/// A new user and the link that lets them set their password.
+#[derive(Debug, Serialize, JsonSchema)]
+struct Invited {
+    user: UserView,
+    invitation_url: String,
+}
+
+/// A user and a new link to set their password.
+#[derive(Debug, Serialize, JsonSchema)]
+struct PasswordLink {
+    user: UserView,
+    password_url: String,
 }
 
 fn later(ttl: Duration) -> Result<Timestamp, ApiError> {
@@ -127,7 +209,9 @@ async fn setup(
     match take_link(&app, &body.token, &name, body.password, Timestamp::now()).await? {
         LinkOutcome::AdministratorCreated(user) | LinkOutcome::PasswordSet(user) => Ok((
             StatusCode::CREATED,
-            Json(json!({ "user": user_json(&user) })),
+            Json(UserReply {
+                user: (&user).into(),
+            }),
         )
             .into_response()),
         LinkOutcome::NameRequired => Err(ApiError::bad_request(
@@ -157,7 +241,7 @@ pub(crate) async fn sign_in_with(
     headers: &HeaderMap,
     name: String,
     password: String,
-) -> Result<(String, Value), ApiError> {
+) -> Result<(String, SessionReply), ApiError> {
     if let Some(wait) = app.throttle().wait(&name, address) {
         return Err(ApiError {
             retry_after: Some(wait.as_secs().max(1)),
@@ -201,11 +285,11 @@ pub(crate) async fn sign_in_with(
             expires,
         )
         .await?;
-    let body = json!({
-        "user": user_json(&user),
-        "csrf_token": csrf,
-        "expires_at": expires.to_string(),
-    });
+    let body = SessionReply {
+        user: (&user).into(),
+        csrf_token: csrf,
+        expires_at: expires.to_string(),
+    };
     Ok((token, body))
 }
 
@@ -247,35 +331,38 @@ async fn sign_out_everywhere(
         .await?;
     Ok((
         [(header::SET_COOKIE, session_cookie(&app, None))],
-        Json(json!({ "sessions_ended": ended })),
+        Json(EndedReply {
+            sessions_ended: ended,
+        }),
     )
         .into_response())
 }
 
-async fn me(principal: Principal) -> Json<Value> {
+async fn me(principal: Principal) -> Json<MeReply> {
     let csrf = match &principal.via {
         Via::Session { csrf_token, .. } => Some(csrf_token.clone()),
         Via::Token => None,
     };
-    Json(json!({ "user": user_json(&principal.user), "csrf_token": csrf }))
+    Json(MeReply {
+        user: (&principal.user).into(),
+        csrf_token: csrf,
+    })
 }
 
 async fn tokens(State(app): State<App>, principal: Principal) -> Result<Response, ApiError> {
-    let tokens: Vec<Value> = app
+    let tokens: Vec<TokenView> = app
         .store()
         .api_tokens_of(principal.user.id)
         .await?
         .into_iter()
-        .map(|t| {
-            json!({
-                "id": t.id,
-                "name": t.name,
-                "created_at": t.created_at.to_string(),
-                "revoked_at": t.revoked_at.map(|r| r.to_string()),
-            })
+        .map(|t| TokenView {
+            id: t.id,
+            name: t.name,
+            created_at: t.created_at.to_string(),
+            revoked_at: t.revoked_at.map(|r| r.to_string()),
         })
         .collect();
-    Ok(Json(json!({ "tokens": tokens })).into_response())
+    Ok(Json(TokenList { tokens }).into_response())
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -306,7 +393,11 @@ async fn create_token(
             Timestamp::now(),
         )
         .await?;
-    let body = json!({ "id": id, "name": name, "token": token });
+    let body = NewToken {
+        id,
+        name: name.to_owned(),
+        token,
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
@@ -329,8 +420,14 @@ async fn revoke_token(
 }
 
 async fn users(State(app): State<App>) -> Result<Response, ApiError> {
-    let users: Vec<Value> = app.store().users().await?.iter().map(user_json).collect();
-    Ok(Json(json!({ "users": users })).into_response())
+    let users = app
+        .store()
+        .users()
+        .await?
+        .iter()
+        .map(UserView::from)
+        .collect();
+    Ok(Json(UserList { users }).into_response())
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -356,7 +453,10 @@ async fn create_user(
         .create_user(&body.name, role, Timestamp::now())
         .await?;
     let link = new_link(&app, Some(user.id)).await?;
-    let body = json!({ "user": user_json(&user), "invitation_url": link });
+    let body = Invited {
+        user: (&user).into(),
+        invitation_url: link,
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
@@ -396,7 +496,10 @@ async fn change_user(
         .update_user(id, role, disabled)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("user {id}")))?;
-    Ok(Json(json!({ "user": user_json(&user) })).into_response())
+    Ok(Json(UserReply {
+        user: (&user).into(),
+    })
+    .into_response())
 }
 
 async fn password_link(
@@ -411,7 +514,10 @@ async fn password_link(
     let link = new_link(&app, Some(user.id)).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "user": user_json(&user), "password_url": link })),
+        Json(PasswordLink {
+            user: (&user).into(),
+            password_url: link,
+        }),
     )
         .into_response())
 }
@@ -424,6 +530,28 @@ pub(super) fn bodies() -> Vec<BodySchema> {
         body::<TokenBody>(Method::POST, "/api/v1/tokens"),
         body::<NewUserBody>(Method::POST, "/api/v1/users"),
         body::<UserChangeBody>(Method::PATCH, "/api/v1/users/{id}"),
+    ]
+}
+
+/// What the account routes answer.
+pub(super) fn replies() -> Vec<ReplySchema> {
+    vec![
+        reply::<UserReply>(Method::POST, "/api/v1/setup", StatusCode::CREATED),
+        reply::<SessionReply>(Method::POST, "/api/v1/session", StatusCode::OK),
+        no_content(Method::DELETE, "/api/v1/session"),
+        reply::<EndedReply>(Method::DELETE, "/api/v1/sessions", StatusCode::OK),
+        reply::<MeReply>(Method::GET, "/api/v1/me", StatusCode::OK),
+        reply::<TokenList>(Method::GET, "/api/v1/tokens", StatusCode::OK),
+        reply::<NewToken>(Method::POST, "/api/v1/tokens", StatusCode::CREATED),
+        no_content(Method::DELETE, "/api/v1/tokens/{id}"),
+        reply::<UserList>(Method::GET, "/api/v1/users", StatusCode::OK),
+        reply::<Invited>(Method::POST, "/api/v1/users", StatusCode::CREATED),
+        reply::<UserReply>(Method::PATCH, "/api/v1/users/{id}", StatusCode::OK),
+        reply::<PasswordLink>(
+            Method::POST,
+            "/api/v1/users/{id}/password-link",
+            StatusCode::CREATED,
+        ),
     ]
 }
 

@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::routing::get;
 use jiff::Timestamp;
 use rampart_clock::Config;
@@ -17,7 +17,7 @@ use rampart_store::IncidentFilter;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{ApiPath, ResponseSchema, may_see, response, visible_incident};
+use super::{ApiPath, ReplySchema, may_see, reply, visible_incident};
 use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::Principal;
@@ -235,9 +235,9 @@ pub(crate) fn routes() -> Vec<Route> {
 }
 
 /// The clock routes' answers.
-pub(crate) fn responses() -> Vec<ResponseSchema> {
+pub(super) fn replies() -> Vec<ReplySchema> {
     vec![
-        response::<ClocksBody>(Method::GET, "/api/v1/clocks"),
-        response::<ClocksBody>(Method::GET, "/api/v1/incidents/{key}/clocks"),
+        reply::<ClocksBody>(Method::GET, "/api/v1/clocks", StatusCode::OK),
+        reply::<ClocksBody>(Method::GET, "/api/v1/incidents/{key}/clocks", StatusCode::OK),
     ]
 }

@@ -14,15 +14,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use jiff::Timestamp;
 use rampart_core::incident::{EvidenceMeta, FileName, MediaType};
-use rampart_core::{Bundle, Command, Digest, Incident, verify_bundle};
+use rampart_core::{Bundle, Command, Digest, Incident, LogEntry, VerifySummary, verify_bundle};
 use rampart_store::{Appended, StoredFile, UserRole};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::incidents::{change, context, now};
-use super::{ApiJson, ApiPath, ApiQuery, BodySchema, body, too_large, visible_incident};
+use super::incidents::{Changed, change, context, now};
+use super::{
+    ApiJson, ApiPath, ApiQuery, BodySchema, ReplyBody, ReplySchema, body, no_content, reply,
+    too_large, visible_incident,
+};
 use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::Principal;
@@ -34,6 +37,13 @@ struct UploadParams {
     file_name: String,
     #[serde(default)]
     description: String,
+}
+
+/// An upload: what was recorded of the file, and the log entry that records it.
+#[derive(Debug, Serialize, JsonSchema)]
+struct Uploaded {
+    evidence: Option<EvidenceMeta>,
+    entry: LogEntry,
 }
 
 async fn upload(
@@ -77,7 +87,10 @@ async fn upload(
     let added = appended.incident.evidence().last().map(|e| e.meta.clone());
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "evidence": added, "entry": appended.entry })),
+        Json(Uploaded {
+            evidence: added,
+            entry: appended.entry,
+        }),
     )
         .into_response())
 }
@@ -121,31 +134,48 @@ pub(crate) async fn add_evidence(
     Ok(appended)
 }
 
+/// An evidence item as listed: the file, who added it and when, who holds it now.
+#[derive(Debug, Serialize, JsonSchema)]
+struct EvidenceView {
+    sha256: String,
+    size: u64,
+    media_type: String,
+    file_name: String,
+    description: String,
+    added_by: String,
+    added_at: String,
+    custodian: String,
+}
+
+/// An incident's evidence items.
+#[derive(Debug, Serialize, JsonSchema)]
+struct EvidenceList {
+    evidence: Vec<EvidenceView>,
+}
+
 async fn list(
     State(app): State<App>,
     principal: Principal,
     ApiPath(key): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let incident = visible_incident(&app, &principal, &key).await?;
-    let items: Vec<_> = app
+    let evidence = app
         .store()
         .evidence_of(incident.id())
         .await?
         .into_iter()
-        .map(|r| {
-            json!({
-                "sha256": r.meta.sha256.to_string(),
-                "size": r.meta.size,
-                "media_type": r.meta.media_type.as_str(),
-                "file_name": r.meta.file_name.as_str(),
-                "description": r.meta.description,
-                "added_by": r.added_by,
-                "added_at": r.added_at.to_string(),
-                "custodian": r.custodian,
-            })
+        .map(|r| EvidenceView {
+            sha256: r.meta.sha256.to_string(),
+            size: r.meta.size,
+            media_type: r.meta.media_type.as_str().to_owned(),
+            file_name: r.meta.file_name.as_str().to_owned(),
+            description: r.meta.description,
+            added_by: r.added_by,
+            added_at: r.added_at.to_string(),
+            custodian: r.custodian,
         })
         .collect();
-    Ok(Json(json!({ "evidence": items })).into_response())
+    Ok(Json(EvidenceList { evidence }).into_response())
 }
 
 fn digest(text: &str) -> Result<Digest, ApiError> {
@@ -231,17 +261,38 @@ async fn custody(
     change(&app, &principal, &key, cmd, String::new()).await
 }
 
+/// What verifying a chain found: `verified` and a summary, or where the first bad entry is.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+enum VerificationReply {
+    /// Every entry checks out.
+    Verified {
+        verified: bool,
+        summary: VerifySummary,
+    },
+    /// The chain is broken.
+    Broken {
+        verified: bool,
+        problem: String,
+        first_bad_entry: Option<String>,
+        index: u64,
+    },
+}
+
 fn verification(result: rampart_store::Verification) -> Response {
-    match result {
-        Ok(summary) => Json(json!({ "verified": true, "summary": summary })).into_response(),
-        Err(bad) => Json(json!({
-            "verified": false,
-            "problem": bad.to_string(),
-            "first_bad_entry": bad.entry.map(|e| e.to_string()),
-            "index": bad.index,
-        }))
-        .into_response(),
-    }
+    let reply = match result {
+        Ok(summary) => VerificationReply::Verified {
+            verified: true,
+            summary,
+        },
+        Err(bad) => VerificationReply::Broken {
+            verified: false,
+            problem: bad.to_string(),
+            first_bad_entry: bad.entry.map(|e| e.to_string()),
+            index: bad.index,
+        },
+    };
+    Json(reply).into_response()
 }
 
 async fn verify_incident(
@@ -330,6 +381,38 @@ pub(super) fn bodies() -> Vec<BodySchema> {
         Method::POST,
         "/api/v1/incidents/{key}/evidence/{sha256}/custody",
     )]
+}
+
+/// What the evidence, verification, export and sharing routes answer.
+pub(super) fn replies() -> Vec<ReplySchema> {
+    let evidence = "/api/v1/incidents/{key}/evidence";
+    vec![
+        reply::<Uploaded>(Method::POST, evidence, StatusCode::CREATED),
+        reply::<EvidenceList>(Method::GET, evidence, StatusCode::OK),
+        ReplySchema {
+            method: Method::GET,
+            path: "/api/v1/incidents/{key}/evidence/{sha256}",
+            status: StatusCode::OK,
+            body: ReplyBody::Raw("*/*"),
+        },
+        reply::<Changed>(
+            Method::POST,
+            "/api/v1/incidents/{key}/evidence/{sha256}/custody",
+            StatusCode::OK,
+        ),
+        reply::<VerificationReply>(
+            Method::GET,
+            "/api/v1/incidents/{key}/verification",
+            StatusCode::OK,
+        ),
+        reply::<Bundle>(
+            Method::POST,
+            "/api/v1/incidents/{key}/export",
+            StatusCode::OK,
+        ),
+        no_content(Method::PUT, "/api/v1/incidents/{key}/shares/{user}"),
+        reply::<VerificationReply>(Method::GET, "/api/v1/verification", StatusCode::OK),
+    ]
 }
 
 /// The evidence, verification, export and sharing routes.

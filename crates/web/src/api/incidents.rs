@@ -13,14 +13,14 @@ use jiff::Timestamp;
 use rampart_core::incident::{
     Detail, Impact, Role, Severity, SeverityOverride, State as LifecycleState, Updated,
 };
-use rampart_core::{Command, Context, Incident, IncidentId, OpenIncident, ZonedTime};
+use rampart_core::incident::{Notice, Registers};
+use rampart_core::{Command, Context, Incident, IncidentId, LogEntry, OpenIncident, ZonedTime};
 use rampart_store::{Cursor, IncidentFilter, IncidentQuery, IncidentSort, MAX_PAGE};
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::respond::activate_team;
-use super::{ApiJson, ApiPath, ApiQuery, BodySchema, body, visible_incident};
+use super::{ApiJson, ApiPath, ApiQuery, BodySchema, ReplySchema, body, reply, visible_incident};
 use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::Principal;
@@ -81,6 +81,13 @@ pub(crate) fn decode_cursor(text: &str) -> Result<Cursor, ApiError> {
     }
 }
 
+/// A page of incidents, and the cursor of the next page when there is one.
+#[derive(Debug, Serialize, JsonSchema)]
+struct IncidentList {
+    incidents: Vec<Incident>,
+    next_cursor: Option<String>,
+}
+
 async fn list(
     State(app): State<App>,
     principal: Principal,
@@ -111,10 +118,10 @@ async fn list(
         limit,
     };
     let page = app.store().incident_page(&query).await?;
-    Ok(Json(json!({
-        "incidents": page.incidents,
-        "next_cursor": page.next.map(encode_cursor),
-    }))
+    Ok(Json(IncidentList {
+        incidents: page.incidents,
+        next_cursor: page.next.map(encode_cursor),
+    })
     .into_response())
 }
 
@@ -226,6 +233,12 @@ async fn show(
     Ok(Json(incident).into_response())
 }
 
+/// An incident's log entries, oldest first.
+#[derive(Debug, Serialize, JsonSchema)]
+struct LogReply {
+    entries: Vec<LogEntry>,
+}
+
 async fn log(
     State(app): State<App>,
     principal: Principal,
@@ -233,7 +246,14 @@ async fn log(
 ) -> Result<Response, ApiError> {
     let incident = visible_incident(&app, &principal, &key).await?;
     let entries = app.store().log_of(incident.id()).await?;
-    Ok(Json(json!({ "entries": entries })).into_response())
+    Ok(Json(LogReply { entries }).into_response())
+}
+
+/// An incident's notices and registers.
+#[derive(Debug, Serialize, JsonSchema)]
+struct NoticesReply<'a> {
+    notices: &'a [Notice],
+    registers: &'a Registers,
 }
 
 async fn notices(
@@ -242,8 +262,18 @@ async fn notices(
     ApiPath(key): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let incident = visible_incident(&app, &principal, &key).await?;
-    let body = json!({ "notices": incident.notices(), "registers": incident.registers() });
+    let body = NoticesReply {
+        notices: incident.notices(),
+        registers: incident.registers(),
+    };
     Ok(Json(body).into_response())
+}
+
+/// A change: the incident after it and the log entry that records it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Changed {
+    incident: Incident,
+    entry: LogEntry,
 }
 
 /// Appends the entry `command` decides on the incident `key`, as `principal`.
@@ -260,7 +290,11 @@ pub(crate) async fn change(
         .store()
         .append(incident.id(), |current| current.decide(&ctx, command, text))
         .await?;
-    Ok(Json(json!({ "incident": appended.incident, "entry": appended.entry })).into_response())
+    let changed = Changed {
+        incident: appended.incident,
+        entry: appended.entry,
+    };
+    Ok(Json(changed).into_response())
 }
 
 async fn update(
@@ -394,7 +428,40 @@ pub(super) fn bodies() -> Vec<BodySchema> {
         body::<NoteBody>(Method::POST, "/api/v1/incidents/{key}/notes"),
         body::<RemovalBody>(Method::POST, "/api/v1/incidents/{key}/details/{id}/removal"),
         body::<AssignBody>(Method::PUT, "/api/v1/incidents/{key}/roles/{role}"),
+        body::<Updated>(Method::PATCH, "/api/v1/incidents/{key}"),
+        body::<Detail>(Method::POST, "/api/v1/incidents/{key}/details"),
     ]
+}
+
+/// What the incident routes answer.
+pub(super) fn replies() -> Vec<ReplySchema> {
+    let path = "/api/v1/incidents/{key}";
+    let mut all = vec![
+        reply::<IncidentList>(Method::GET, "/api/v1/incidents", StatusCode::OK),
+        reply::<Incident>(Method::POST, "/api/v1/incidents", StatusCode::CREATED),
+        reply::<Incident>(Method::GET, path, StatusCode::OK),
+        reply::<LogReply>(Method::GET, "/api/v1/incidents/{key}/log", StatusCode::OK),
+        reply::<NoticesReply<'static>>(
+            Method::GET,
+            "/api/v1/incidents/{key}/notices",
+            StatusCode::OK,
+        ),
+    ];
+    let changes = [
+        (Method::PATCH, path),
+        (Method::POST, "/api/v1/incidents/{key}/transitions"),
+        (Method::POST, "/api/v1/incidents/{key}/notes"),
+        (Method::POST, "/api/v1/incidents/{key}/details"),
+        (Method::POST, "/api/v1/incidents/{key}/details/{id}/removal"),
+        (Method::PUT, "/api/v1/incidents/{key}/roles/{role}"),
+        (Method::DELETE, "/api/v1/incidents/{key}/roles/{role}"),
+    ];
+    all.extend(
+        changes
+            .into_iter()
+            .map(|(method, path)| reply::<Changed>(method, path, StatusCode::OK)),
+    );
+    all
 }
 
 /// The incident routes.

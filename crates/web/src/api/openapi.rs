@@ -1,16 +1,23 @@
 //! The OpenAPI 3.1 document at `/api/openapi.json`, built from the route table: every path and
 //! method, its summary, its path parameters, who may call it (`x-rampart-access`), how to
-//! authenticate, the one error body, and each JSON request body's schema, derived from the Rust
-//! type its handler reads ([`super::bodies`]), so what the document says is what the server takes.
+//! authenticate, the one error body, each JSON request body's schema, derived from the Rust type
+//! its handler reads ([`super::bodies`]), and each success's status and body schema, derived from
+//! the Rust type its handler writes ([`super::replies`]): what the document says is what the
+//! server takes and gives.
+//!
+//! Requests and replies are described by two generators (a type may read more loosely than it is
+//! written); a type whose written schema differs from its read one is named `…Reply`.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::Method;
+use std::collections::BTreeMap;
+
+use axum::http::{Method, StatusCode};
 use axum::routing::get;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
-use super::{bodies, responses};
+use super::{ReplyBody, ReplySchema, bodies, reply};
 use crate::access::{Access, Route, route_table};
 use crate::app::App;
 
@@ -49,15 +56,91 @@ fn operation_id(method: &Method, path: &str) -> String {
     id.replace("__", "_").trim_end_matches('_').to_owned()
 }
 
+/// Where the schemas are defined, as a JSON pointer and as a `$ref` prefix.
+const DEFINITIONS: &str = "/components/schemas";
+
+/// Replaces every `$ref` to a definition renamed in `renames`.
+fn rename_refs(value: &mut Value, renames: &BTreeMap<String, String>) {
+    match value {
+        Value::Object(fields) => {
+            for (name, field) in fields.iter_mut() {
+                let target = field
+                    .as_str()
+                    .and_then(|r| r.strip_prefix(&format!("#{DEFINITIONS}/")))
+                    .and_then(|r| renames.get(r));
+                match target {
+                    Some(new) if name == "$ref" => *field = json!(format!("#{DEFINITIONS}/{new}")),
+                    _ => rename_refs(field, renames),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_refs(v, renames)),
+        _ => {}
+    }
+}
+
+/// The responses of every described route by method and path: each success's status and content,
+/// with the definitions they refer to added to `schemas`.
+fn successes(schemas: &mut Map<String, Value>) -> BTreeMap<(String, String), Map<String, Value>> {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = DEFINITIONS.into())
+        .for_serialize()
+        .into_generator();
+    let mut described: Vec<(ReplySchema, Value)> = super::replies()
+        .into_iter()
+        .map(|r| {
+            let content = match r.body {
+                ReplyBody::Json(schema) => {
+                    json!({ "application/json": { "schema": schema(&mut generator) } })
+                }
+                ReplyBody::Raw(media) => json!({ media: { "schema": { "type": "string" } } }),
+                ReplyBody::Empty => Value::Null,
+            };
+            (r, content)
+        })
+        .collect();
+    let mut written = generator.take_definitions(true);
+    let renames: BTreeMap<String, String> = written
+        .iter()
+        .filter(|(name, schema)| schemas.get(*name).is_some_and(|read| read != *schema))
+        .map(|(name, _)| (name.clone(), format!("{name}Reply")))
+        .collect();
+    for (name, mut schema) in std::mem::take(&mut written) {
+        rename_refs(&mut schema, &renames);
+        schemas.insert(renames.get(&name).cloned().unwrap_or(name), schema);
+    }
+    let mut found: BTreeMap<(String, String), Map<String, Value>> = BTreeMap::new();
+    for (r, content) in &mut described {
+        rename_refs(content, &renames);
+        let mut response =
+            json!({ "description": r.status.canonical_reason().unwrap_or("Success") });
+        if let (Some(fields), false) = (response.as_object_mut(), content.is_null()) {
+            fields.insert("content".to_owned(), content.take());
+        }
+        found
+            .entry((r.method.to_string(), r.path.to_owned()))
+            .or_default()
+            .insert(r.status.as_str().to_owned(), response);
+    }
+    found
+}
+
 /// The document.
 pub(crate) fn document(public_url: &str) -> Value {
     let mut paths: Map<String, Value> = Map::new();
     let mut generator = SchemaSettings::draft2020_12()
-        .with(|s| s.definitions_path = "/components/schemas".into())
+        .with(|s| s.definitions_path = DEFINITIONS.into())
         .for_deserialize()
         .into_generator();
-    let bodies = bodies();
-    let answers = responses();
+    let bodies: Vec<_> = bodies()
+        .into_iter()
+        .map(|b| {
+            let schema = (b.schema)(&mut generator);
+            (b, schema)
+        })
+        .collect();
+    let mut schemas = generator.take_definitions(true);
+    let mut successes = successes(&mut schemas);
     // The API and the operational endpoints; the pages are for browsers.
     let described = route_table().into_iter().filter(|r| {
         r.path.starts_with("/api/") || matches!(r.path, "/healthz" | "/metrics" | "/version")
@@ -80,38 +163,30 @@ pub(crate) fn document(public_url: &str) -> Value {
             "parameters": parameters,
             "security": security,
             "x-rampart-access": access_name(route.access),
-            "responses": {
-                "2XX": { "description": "Success" },
-                "default": {
-                    "description": "An error",
-                    "content": { "application/json": {
-                        "schema": { "$ref": "#/components/schemas/Error" }
-                    } }
-                }
-            }
         });
+        let mut responses = successes
+            .remove(&(route.method.to_string(), route.path.to_owned()))
+            .unwrap_or_default();
+        responses.insert(
+            "default".to_owned(),
+            json!({
+                "description": "An error",
+                "content": { "application/json": {
+                    "schema": { "$ref": format!("#{DEFINITIONS}/Error") }
+                } }
+            }),
+        );
+        if let Some(fields) = operation.as_object_mut() {
+            fields.insert("responses".to_owned(), Value::Object(responses));
+        }
         let body = bodies
             .iter()
-            .find(|b| b.method == route.method && b.path == route.path);
-        if let (Some(body), Some(fields)) = (body, operation.as_object_mut()) {
-            let schema = (body.schema)(&mut generator);
+            .find(|(b, _)| b.method == route.method && b.path == route.path);
+        if let (Some((_, schema)), Some(fields)) = (body, operation.as_object_mut()) {
             fields.insert(
                 "requestBody".to_owned(),
                 json!({ "required": true, "content": { "application/json": { "schema": schema } } }),
             );
-        }
-        let answer = answers
-            .iter()
-            .find(|a| a.method == route.method && a.path == route.path);
-        if let Some(answer) = answer {
-            let schema = (answer.schema)(&mut generator);
-            if let Some(all) = operation["responses"].as_object_mut() {
-                all.remove("2XX");
-            }
-            operation["responses"]["200"] = json!({
-                "description": "Success",
-                "content": { "application/json": { "schema": schema } }
-            });
         }
         let entry = paths
             .entry(route.path.to_owned())
@@ -120,7 +195,6 @@ pub(crate) fn document(public_url: &str) -> Value {
             methods.insert(route.method.as_str().to_lowercase(), operation);
         }
     }
-    let mut schemas = generator.take_definitions(true);
     schemas.insert(
         "Error".to_owned(),
         json!({
@@ -154,6 +228,15 @@ pub(crate) fn document(public_url: &str) -> Value {
 
 async fn openapi(State(app): State<App>) -> Json<Value> {
     Json(document(&app.config().public_url))
+}
+
+/// What the document's route answers: any JSON (the document itself).
+pub(crate) fn replies() -> Vec<ReplySchema> {
+    vec![reply::<Value>(
+        Method::GET,
+        "/api/openapi.json",
+        StatusCode::OK,
+    )]
 }
 
 /// The route of the document.
@@ -211,6 +294,49 @@ mod tests {
             operation_id(&Method::GET, "/api/v1/incidents/{key}"),
             "get_api_v1_incidents_key"
         );
+    }
+
+    #[test]
+    fn every_described_route_says_what_it_answers() {
+        let doc = document("http://127.0.0.1:8080");
+        for (path, methods) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in methods.as_object().unwrap() {
+                let responses = operation["responses"].as_object().unwrap();
+                assert!(
+                    responses.keys().any(|s| s.starts_with('2')),
+                    "{method} {path} does not say what it answers on success"
+                );
+            }
+        }
+        let table = route_table();
+        for reply in super::super::replies() {
+            assert!(
+                table
+                    .iter()
+                    .any(|r| r.method == reply.method && r.path == reply.path),
+                "{} {} has a reply but no route",
+                reply.method,
+                reply.path
+            );
+        }
+        let show = &doc["paths"]["/api/v1/incidents/{key}"]["get"]["responses"]["200"];
+        let schema = &show["content"]["application/json"]["schema"]["$ref"];
+        let name = schema.as_str().unwrap().rsplit('/').next().unwrap();
+        let incident = &doc["components"]["schemas"][name];
+        assert!(
+            incident["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("key"))
+        );
+        let text = doc.to_string();
+        for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = reference.split('"').next().unwrap();
+            assert!(
+                doc["components"]["schemas"].get(name).is_some(),
+                "{name} is referred to but not defined"
+            );
+        }
     }
 
     #[test]

@@ -4,17 +4,22 @@
 //! incident ([`Access::ReadPlan`]); the plan's pages use the same functions.
 
 use axum::extract::State;
-use axum::http::Method;
+use std::collections::BTreeMap;
+
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use rampart_core::incident::Role;
-use rampart_plan::{Change, Plan, PlanEntry, ReviewStatus, TrainingStatus};
+use rampart_plan::{
+    Change, Contact, EscalationStep, Member, Plan, PlanEntry, ReviewStatus, RoleSpec,
+    TrainingStatus,
+};
 use rampart_store::PlanVersion;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-use super::ApiQuery;
+use super::{ApiQuery, ReplySchema, reply};
 use crate::access::{Access, Route};
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
@@ -38,7 +43,7 @@ pub(crate) async fn review(app: &App, now: Timestamp) -> Result<Option<ReviewSta
 }
 
 /// Who is on call in one rotation.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub(crate) struct OnCall {
     pub(crate) rotation: String,
     pub(crate) role: Role,
@@ -89,21 +94,60 @@ pub(crate) async fn diff(
     Ok((from.version, to.version, changes))
 }
 
+/// The plan in force: its version, SHA-256 and review status.
+#[derive(Debug, Serialize, JsonSchema)]
+struct PlanReply {
+    version: u64,
+    sha256: String,
+    review: Option<ReviewStatus>,
+    plan: Plan,
+}
+
+/// The plan log, oldest first.
+#[derive(Debug, Serialize, JsonSchema)]
+struct PlanLog {
+    entries: Vec<PlanEntry>,
+}
+
+/// The changes from one plan version to another.
+#[derive(Debug, Serialize, JsonSchema)]
+struct PlanDiff {
+    from: u64,
+    to: u64,
+    changes: Vec<Change>,
+}
+
+/// The team of the plan in force, with who is on call now.
+#[derive(Debug, Serialize, JsonSchema)]
+struct TeamReply {
+    roles: BTreeMap<Role, RoleSpec>,
+    members: BTreeMap<String, Member>,
+    on_call: Vec<OnCall>,
+    escalation: Vec<EscalationStep>,
+    contacts: BTreeMap<String, Contact>,
+}
+
+/// Each member's training status.
+#[derive(Debug, Serialize, JsonSchema)]
+struct TrainingList {
+    training: Vec<TrainingStatus>,
+}
+
 async fn current(State(app): State<App>) -> Result<Response, ApiError> {
     let current = version(&app, None).await?;
     let review = review(&app, Timestamp::now()).await?;
-    Ok(Json(json!({
-        "version": current.version,
-        "sha256": current.sha256.to_string(),
-        "review": review,
-        "plan": current.plan,
-    }))
+    Ok(Json(PlanReply {
+        version: current.version,
+        sha256: current.sha256.to_string(),
+        review,
+        plan: current.plan,
+    })
     .into_response())
 }
 
 async fn log(State(app): State<App>) -> Result<Response, ApiError> {
     let entries: Vec<PlanEntry> = app.store().plan_log().await?;
-    Ok(Json(json!({ "entries": entries })).into_response())
+    Ok(Json(PlanLog { entries }).into_response())
 }
 
 async fn changes(
@@ -111,24 +155,35 @@ async fn changes(
     ApiQuery(query): ApiQuery<DiffQuery>,
 ) -> Result<Response, ApiError> {
     let (from, to, changes) = diff(&app, &query).await?;
-    Ok(Json(json!({ "from": from, "to": to, "changes": changes })).into_response())
+    Ok(Json(PlanDiff { from, to, changes }).into_response())
 }
 
 async fn team(State(app): State<App>) -> Result<Response, ApiError> {
     let plan = version(&app, None).await?.plan;
-    Ok(Json(json!({
-        "roles": plan.roles,
-        "members": plan.members,
-        "on_call": on_call(&plan, Timestamp::now()),
-        "escalation": plan.escalation,
-        "contacts": plan.contacts,
-    }))
+    Ok(Json(TeamReply {
+        on_call: on_call(&plan, Timestamp::now()),
+        roles: plan.roles,
+        members: plan.members,
+        escalation: plan.escalation,
+        contacts: plan.contacts,
+    })
     .into_response())
 }
 
 async fn training_list(State(app): State<App>) -> Result<Response, ApiError> {
     let statuses = training(&app, Timestamp::now()).await?;
-    Ok(Json(json!({ "training": statuses })).into_response())
+    Ok(Json(TrainingList { training: statuses }).into_response())
+}
+
+/// What the plan routes answer.
+pub(crate) fn replies() -> Vec<ReplySchema> {
+    vec![
+        reply::<PlanReply>(Method::GET, "/api/v1/plan", StatusCode::OK),
+        reply::<PlanLog>(Method::GET, "/api/v1/plan/log", StatusCode::OK),
+        reply::<PlanDiff>(Method::GET, "/api/v1/plan/diff", StatusCode::OK),
+        reply::<TeamReply>(Method::GET, "/api/v1/team", StatusCode::OK),
+        reply::<TrainingList>(Method::GET, "/api/v1/training", StatusCode::OK),
+    ]
 }
 
 /// The plan routes of the API.

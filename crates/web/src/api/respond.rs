@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, patch, post};
 use jiff::Timestamp;
@@ -15,11 +15,11 @@ use rampart_core::incident::{Decision, Impact, ResponseCommand, Severity, Task, 
 use rampart_core::{Command, Incident, ZonedTime};
 use rampart_respond::RespondError;
 use rampart_respond::identify::Identification;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-use super::incidents::context;
-use super::{ApiJson, ApiPath, change, visible_incident};
+use super::incidents::{Changed, context};
+use super::{ApiJson, ApiPath, ReplySchema, change, reply, visible_incident};
 use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::Principal;
@@ -132,7 +132,7 @@ async fn identification(
 }
 
 /// A task as listed: the plan's task with its owner, due time and whether it is overdue.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub(crate) struct TaskView<'a> {
     #[serde(flatten)]
     pub(crate) task: &'a Task,
@@ -156,6 +156,12 @@ pub(crate) fn task_views(incident: &Incident, now: Timestamp) -> Vec<TaskView<'_
         .collect()
 }
 
+/// An incident's tasks, in order.
+#[derive(Debug, Serialize, JsonSchema)]
+struct TaskList<'a> {
+    tasks: Vec<TaskView<'a>>,
+}
+
 async fn tasks(
     State(app): State<App>,
     principal: Principal,
@@ -163,7 +169,7 @@ async fn tasks(
 ) -> Result<Response, ApiError> {
     let incident = visible_incident(&app, &principal, &key).await?;
     let tasks = task_views(&incident, Timestamp::now());
-    Ok(Json(json!({ "tasks": tasks })).into_response())
+    Ok(Json(TaskList { tasks }).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -198,6 +204,33 @@ async fn acknowledge(
 ) -> Result<Response, ApiError> {
     let cmd = Command::Respond(ResponseCommand::AcknowledgePage { page });
     change(&app, &principal, &key, cmd, String::new()).await
+}
+
+/// What the incident response routes answer.
+pub(crate) fn replies() -> Vec<ReplySchema> {
+    vec![
+        reply::<Incident>(
+            Method::POST,
+            "/api/v1/incidents/{key}/identification",
+            StatusCode::OK,
+        ),
+        reply::<Incident>(
+            Method::POST,
+            "/api/v1/incidents/{key}/activation",
+            StatusCode::OK,
+        ),
+        reply::<TaskList<'static>>(Method::GET, "/api/v1/incidents/{key}/tasks", StatusCode::OK),
+        reply::<Changed>(
+            Method::PATCH,
+            "/api/v1/incidents/{key}/tasks/{task}",
+            StatusCode::OK,
+        ),
+        reply::<Changed>(
+            Method::POST,
+            "/api/v1/incidents/{key}/pages/{page}/acknowledgement",
+            StatusCode::OK,
+        ),
+    ]
 }
 
 /// The incident response routes of the API.

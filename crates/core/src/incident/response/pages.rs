@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::DomainError;
 
 /// A person a page goes to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Recipient {
     /// The member id in the plan.
     pub member: String,
@@ -19,7 +19,7 @@ pub struct Recipient {
 }
 
 /// Payload of `incident.paged`: a new page at a step of the escalation chain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Paged {
     /// The escalation step.
     pub step: String,
@@ -32,14 +32,14 @@ pub struct Paged {
 }
 
 /// Payload of `incident.page_acknowledged`; the actor is who acknowledged.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct PageAcknowledged {
     /// The page (the seq of its `incident.paged` entry).
     pub page: u64,
 }
 
 /// Payload of `incident.page_escalated`: the page moved on to the next step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct PageEscalated {
     /// The page.
     pub page: u64,
@@ -54,7 +54,7 @@ pub struct PageEscalated {
 }
 
 /// A page on an incident.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Page {
     /// Its id: the seq of its `incident.paged` entry.
     pub id: u64,

@@ -62,7 +62,7 @@ impl TaskStatus {
 }
 
 /// A task as the plan defines it, copied onto the incident when it is created.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct TaskSpec {
     /// The task's id in the plan (unique on the incident).
     pub id: String,
@@ -85,7 +85,7 @@ pub struct TaskSpec {
 }
 
 /// Payload of `incident.tasks_created`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct TasksCreated {
     /// The plan version the tasks come from.
     pub plan_version: u64,
@@ -94,7 +94,7 @@ pub struct TasksCreated {
 }
 
 /// Payload of `incident.task_changed`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct TaskChanged {
     /// The task id.
     pub task: String,
@@ -107,7 +107,7 @@ pub struct TaskChanged {
 }
 
 /// A task on an incident.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Task {
     /// What the plan says.
     pub spec: TaskSpec,
