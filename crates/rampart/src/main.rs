@@ -68,9 +68,15 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let globals = &cli.globals;
-    if globals.server.is_some() && !matches!(cli.command, Command::Incident(_) | Command::Verify(_))
-    {
-        return cli::exit::report(Err(cli::remote::local_only("this verb")));
+    let remote_verb = matches!(
+        cli.command,
+        Command::Incident(_) | Command::Verify(_) | Command::Evidence(_) | Command::Export(_)
+    );
+    if globals.server.is_some() && !remote_verb {
+        // The variant's name is the verb's (`Plan(…)` is `rampart plan`).
+        let debug = format!("{:?}", cli.command);
+        let verb = debug.split('(').next().unwrap_or_default().to_lowercase();
+        return cli::exit::report(Err(cli::remote::local_only(&verb)));
     }
     let result = match cli.command {
         Command::Init(args) => cli::init::run(globals, args),

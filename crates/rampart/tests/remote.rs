@@ -1,6 +1,7 @@
-//! Remote mode against a real `rampart serve` on a loopback port (SQLite): `incident list` and
-//! `verify` over `/api/v1` print what local mode prints, table and JSON, with the same exit codes for bad input,
-//! and the token never shows in what the command prints.
+//! Remote mode against a real `rampart serve` on a loopback port (SQLite): `incident list`,
+//! `incident open`, `evidence …`, `export` and `verify` over `/api/v1` print what local mode prints,
+//! table and JSON, with the same exit codes for bad input; verbs with no remote form say so; and
+//! the token never shows in what the command prints.
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead as _, BufReader};
@@ -207,13 +208,180 @@ fn a_server_refuses_with_the_exit_codes_of_local_mode() {
     let missing = s.remote(&["verify", "INC-2026-0999"]);
     assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
 
-    let elsewhere = s.remote(&["evidence", "list", "INC-2026-0001"]);
-    assert_eq!(elsewhere.status.code(), Some(1), "{}", text(&elsewhere));
-    assert!(
-        text(&elsewhere).contains("local store only"),
-        "{}",
-        text(&elsewhere)
+    for (args, verb) in [
+        (&["outbox", "list"][..], "`rampart outbox`"),
+        (&["incident", "show", "INC-2026-0001"], "`rampart incident"),
+        (
+            &[
+                "export",
+                "INC-2026-0001",
+                "--pack",
+                "p.zip",
+                "--to",
+                "Amazon",
+            ],
+            "`rampart export --pack`",
+        ),
+    ] {
+        let elsewhere = s.remote(args);
+        assert_eq!(elsewhere.status.code(), Some(1), "{}", text(&elsewhere));
+        assert!(
+            text(&elsewhere).contains(verb) && text(&elsewhere).contains("local store only"),
+            "{}",
+            text(&elsewhere)
+        );
+    }
+}
+
+#[test]
+fn incidents_evidence_and_exports_on_a_server_are_those_of_local_mode() {
+    let s = served();
+    let opened = s.remote(&[
+        "incident",
+        "open",
+        "--title",
+        "Phishing mail with invoice",
+        "--type",
+        "credential_compromise",
+        "--personal-data",
+        "--detected",
+        "2026-11-20T09:30:00-05:00",
+    ]);
+    assert_eq!(opened.status.code(), Some(0), "{}", text(&opened));
+    assert_eq!(
+        String::from_utf8_lossy(&opened.stdout).trim(),
+        "INC-2026-0003"
     );
+    let shown = s.local(&["--json", "incident", "show", "INC-2026-0003"]);
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown["incident"]["flags"]["personal_data"], true);
+    assert_eq!(
+        shown["incident"]["times"]["detected"],
+        "2026-11-20T09:30:00-05:00"
+    );
+    assert_eq!(shown["log"][0]["actor"], "admin");
+
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("headers.eml");
+    std::fs::write(&file, "Received: from mail.example.net\n").unwrap();
+    let added = s.remote(&[
+        "evidence",
+        "add",
+        "INC-2026-0003",
+        file.to_str().unwrap(),
+        "--media-type",
+        "message/rfc822",
+        "--description",
+        "the mail's headers",
+    ]);
+    assert_eq!(added.status.code(), Some(0), "{}", text(&added));
+    let sha256 = String::from_utf8_lossy(&added.stdout).trim().to_owned();
+    use sha2::Digest as _;
+    assert_eq!(
+        sha256,
+        hex(&sha2::Sha256::digest(std::fs::read(&file).unwrap()))
+    );
+    assert!(
+        String::from_utf8_lossy(&added.stderr).contains("INC-2026-0003: log entry #2 ("),
+        "{}",
+        text(&added)
+    );
+    for args in [
+        &["evidence", "list", "INC-2026-0003"][..],
+        &["--json", "evidence", "list", "INC-2026-0003"],
+    ] {
+        let (local, remote) = (s.local(args), s.remote(args));
+        assert_eq!(remote.status.code(), Some(0), "{}", text(&remote));
+        assert_eq!(remote.stdout, local.stdout, "{args:?}");
+    }
+
+    let copy = work.path().join("copy.eml");
+    let got = s.remote(&[
+        "evidence",
+        "get",
+        "INC-2026-0003",
+        &sha256,
+        "--out",
+        copy.to_str().unwrap(),
+    ]);
+    assert_eq!(got.status.code(), Some(0), "{}", text(&got));
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&file).unwrap());
+    let get_again = [
+        "evidence",
+        "get",
+        "INC-2026-0003",
+        &sha256,
+        "--out",
+        copy.to_str().unwrap(),
+    ];
+    let (again, locally) = (s.remote(&get_again), s.local(&get_again));
+    assert_ne!(
+        again.status.code(),
+        Some(0),
+        "an existing file is kept: {}",
+        text(&again)
+    );
+    assert_eq!(
+        again.status.code(),
+        locally.status.code(),
+        "{}",
+        text(&again)
+    );
+    let absent = s.remote(&[
+        "evidence",
+        "get",
+        "INC-2026-0003",
+        &"0".repeat(64),
+        "--out",
+        "x",
+    ]);
+    assert_eq!(absent.status.code(), Some(2), "{}", text(&absent));
+
+    let handed = s.remote(&[
+        "evidence",
+        "custody",
+        "INC-2026-0003",
+        &sha256,
+        "--to",
+        "bob",
+        "--reason",
+        "forensics",
+    ]);
+    assert_eq!(handed.status.code(), Some(0), "{}", text(&handed));
+    assert!(
+        text(&handed).contains("INC-2026-0003: log entry #3 ("),
+        "{}",
+        text(&handed)
+    );
+
+    let bundle = work.path().join("bundle.json");
+    let exported = s.remote(&[
+        "export",
+        "INC-2026-0003",
+        "--out",
+        bundle.to_str().unwrap(),
+        "--include-evidence",
+    ]);
+    assert_eq!(exported.status.code(), Some(0), "{}", text(&exported));
+    assert!(
+        text(&exported).contains("INC-2026-0003: 4 entries exported to")
+            && text(&exported).contains("with 1 evidence file(s)"),
+        "{}",
+        text(&exported)
+    );
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    assert_eq!(written["entries"].as_array().unwrap().len(), 4);
+    let copied = work.path().join("bundle.json.evidence").join(&sha256);
+    assert_eq!(
+        std::fs::read(copied).unwrap(),
+        std::fs::read(&file).unwrap()
+    );
+    assert!(s.local(&["verify"]).status.success());
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]

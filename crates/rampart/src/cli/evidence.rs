@@ -12,6 +12,59 @@ use super::context::{Globals, Session, bad_input, parse_time, parse_value};
 use super::exit::Code;
 use super::incident::{change, report_entry};
 use super::output;
+use super::remote::Remote;
+
+mod remote;
+
+/// An evidence item as `evidence list` shows it (and as the server lists it).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Item {
+    sha256: String,
+    size: u64,
+    media_type: String,
+    file_name: String,
+    description: String,
+    added_by: String,
+    added_at: String,
+    custodian: String,
+}
+
+/// Prints the items: a table, or JSON with `--json`.
+fn print_items(globals: &Globals, items: &[Item]) -> anyhow::Result<Code> {
+    if globals.json {
+        output::json(&items)?;
+        return Ok(Code::Ok);
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|r| {
+            vec![
+                r.sha256.clone(),
+                r.size.to_string(),
+                r.file_name.clone(),
+                r.custodian.clone(),
+                r.added_at.clone(),
+            ]
+        })
+        .collect();
+    output::table(&["SHA256", "BYTES", "NAME", "CUSTODIAN", "ADDED"], &rows)?;
+    Ok(Code::Ok)
+}
+
+/// The base name of `file`, as the evidence item is named.
+fn base_name(file: &std::path::Path) -> anyhow::Result<String> {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| bad_input(format!("{} does not name a file", file.display())))
+}
+
+/// The media type given, or `application/octet-stream`.
+fn media_type_of(given: Option<String>) -> anyhow::Result<MediaType> {
+    Ok(match given {
+        Some(m) => parse_value::<MediaType>(&m)?,
+        None => MediaType::octet_stream(),
+    })
+}
 
 /// Arguments of `rampart evidence`.
 #[derive(Debug, ClapArgs)]
@@ -70,6 +123,9 @@ enum Verb {
 
 /// Runs `rampart evidence`.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    if let Some(remote) = Remote::from_globals(globals)? {
+        return remote::run(&remote, globals, args.verb);
+    }
     let session = Session::open(globals)?;
     match args.verb {
         Verb::Add {
@@ -78,14 +134,8 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             description,
             media_type,
         } => {
-            let media_type = match media_type {
-                Some(m) => parse_value::<MediaType>(&m)?,
-                None => MediaType::octet_stream(),
-            };
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| bad_input(format!("{} does not name a file", file.display())))?;
+            let media_type = media_type_of(media_type)?;
+            let name = base_name(&file)?;
             let id = session.incident_id(&key)?;
             let ctx = session.context()?;
             let appended = session.run(session.store.put_evidence(
@@ -118,40 +168,21 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
         }
         Verb::List { key } => {
             let id = session.incident_id(&key)?;
-            let items = session.run(session.store.evidence_of(id))?;
-            if globals.json {
-                let json: Vec<serde_json::Value> = items
-                    .iter()
-                    .map(|r| {
-                        serde_json::json!({
-                            "sha256": r.meta.sha256.to_string(),
-                            "size": r.meta.size,
-                            "media_type": r.meta.media_type.as_str(),
-                            "file_name": r.meta.file_name.as_str(),
-                            "description": r.meta.description,
-                            "added_by": r.added_by,
-                            "added_at": r.added_at.to_string(),
-                            "custodian": r.custodian,
-                        })
-                    })
-                    .collect();
-                output::json(&json)?;
-                return Ok(Code::Ok);
-            }
-            let rows: Vec<Vec<String>> = items
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.meta.sha256.to_string(),
-                        r.meta.size.to_string(),
-                        r.meta.file_name.as_str().to_owned(),
-                        r.custodian.clone(),
-                        r.added_at.to_string(),
-                    ]
+            let items: Vec<Item> = session
+                .run(session.store.evidence_of(id))?
+                .into_iter()
+                .map(|r| Item {
+                    sha256: r.meta.sha256.to_string(),
+                    size: r.meta.size,
+                    media_type: r.meta.media_type.as_str().to_owned(),
+                    file_name: r.meta.file_name.as_str().to_owned(),
+                    description: r.meta.description,
+                    added_by: r.added_by,
+                    added_at: r.added_at.to_string(),
+                    custodian: r.custodian,
                 })
                 .collect();
-            output::table(&["SHA256", "BYTES", "NAME", "CUSTODIAN", "ADDED"], &rows)?;
-            Ok(Code::Ok)
+            print_items(globals, &items)
         }
         Verb::Get { key, sha256, out } => {
             let sha256 = parse_value::<Digest>(&sha256)?;

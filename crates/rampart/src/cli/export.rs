@@ -11,8 +11,12 @@ use anyhow::Context as _;
 use clap::Args as ClapArgs;
 use rampart_core::{Bundle, Command, Incident};
 
-use super::context::{Globals, Session, bad_input};
+use hyper::Method;
+use rampart_core::Digest;
+
+use super::context::{Globals, Session, bad_input, incident_ref};
 use super::exit::{Code, Failure};
+use super::remote::{Remote, local_only};
 use super::verify::evidence_dir_of;
 
 /// Arguments of `rampart export`.
@@ -45,7 +49,11 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             out.display()
         )));
     }
+    let remote = Remote::from_globals(globals)?;
     if let (Some(pack), Some(to)) = (&args.pack, args.to.clone()) {
+        if remote.is_some() {
+            return Err(local_only("export --pack"));
+        }
         let session = Session::open(globals)?;
         return pack::run(&session, &args.key, pack, to);
     }
@@ -56,6 +64,33 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             "{} exists; choose a new file",
             evidence_dir.display()
         )));
+    }
+    if let Some(remote) = remote {
+        let incident = format!("/api/v1/incidents/{}", incident_ref(&args.key)?);
+        let bundle: Bundle = remote.send(Method::POST, &format!("{incident}/export"), None)?;
+        write_new(&out, &serde_json::to_vec_pretty(&bundle)?)?;
+        if args.include_evidence {
+            std::fs::create_dir(&evidence_dir)
+                .with_context(|| format!("cannot create {}", evidence_dir.display()))?;
+            for item in &bundle.evidence {
+                let sha256 = item.sha256;
+                let bytes = remote.download(&format!("{incident}/evidence/{sha256}"))?;
+                if Digest::of(&bytes) != sha256 {
+                    return Err(Failure::new(
+                        Code::VerificationFailed,
+                        format!("the server sent evidence {sha256} with another SHA-256"),
+                    )
+                    .into());
+                }
+                write_new(&evidence_dir.join(sha256.to_string()), &bytes)?;
+            }
+        }
+        report(
+            &bundle,
+            &out,
+            args.include_evidence.then_some(&evidence_dir),
+        );
+        return Ok(Code::Ok);
     }
     let session = Session::open(globals)?;
     let id = session.incident_id(&args.key)?;
@@ -84,27 +119,35 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             session.run(session.store.copy_evidence(id, item.sha256, &dest))?;
         }
     }
-    eprintln!(
-        "{}: {} entries exported to {}{}",
-        recorded.incident.key(),
-        bundle.entries.len(),
-        out.display(),
-        if args.include_evidence {
-            format!(
-                " with {} evidence file(s) in {}",
-                bundle.evidence.len(),
-                evidence_dir.display()
-            )
-        } else {
-            String::new()
-        }
+    report(
+        &bundle,
+        &out,
+        args.include_evidence.then_some(&evidence_dir),
     );
     Ok(Code::Ok)
 }
 
+/// One line on stderr: how many entries went where, and the evidence files if copied.
+fn report(bundle: &Bundle, out: &Path, evidence_dir: Option<&PathBuf>) {
+    eprintln!(
+        "{}: {} entries exported to {}{}",
+        bundle.incident.key(),
+        bundle.entries.len(),
+        out.display(),
+        match evidence_dir {
+            Some(dir) => format!(
+                " with {} evidence file(s) in {}",
+                bundle.evidence.len(),
+                dir.display()
+            ),
+            None => String::new(),
+        }
+    );
+}
+
 /// Writes `bytes` to the new file `path` through a temporary file in the same directory, synced
 /// and renamed into place, so a reader never sees half a bundle.
-fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -5,7 +5,7 @@ mod affected;
 mod facts;
 mod identify;
 mod open;
-mod remote;
+pub(crate) mod remote;
 mod show;
 mod update;
 
@@ -122,6 +122,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
     if let Some(remote) = Remote::from_globals(globals)? {
         return match args.verb {
             Verb::List(a) => remote::list(&remote, globals, a),
+            Verb::Open(a) => open::run_remote(&remote, globals, a),
             Verb::Transition(a) => {
                 let state = parse_value::<State>(&a.state)?;
                 let at = a.at.as_deref().map(|t| parse_time("--at", t)).transpose()?;
@@ -145,7 +146,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
                 remote::change(&remote, Method::DELETE, &a.key, &path, None)
             }
             _ => Err(local_only(
-                "incident (other than list, transition, note, assign, unassign)",
+                "incident (other than open, list, transition, note, assign, unassign)",
             )),
         };
     }

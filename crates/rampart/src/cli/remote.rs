@@ -99,6 +99,24 @@ impl Remote {
         self.call(method, path, &[], body)
     }
 
+    /// `POST path?query` with `bytes` of `media_type` as the body, the answer as a `T`.
+    pub(crate) fn upload<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        media_type: &str,
+        bytes: Vec<u8>,
+    ) -> anyhow::Result<T> {
+        let body = Some((media_type, Bytes::from(bytes)));
+        let answer = self.exchange(Method::POST, path, query, body)?;
+        decode(&Method::POST, path, &answer)
+    }
+
+    /// `GET path`: the body as it came.
+    pub(crate) fn download(&self, path: &str) -> anyhow::Result<Bytes> {
+        self.exchange(Method::GET, path, &[], None)
+    }
+
     fn call<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -106,6 +124,25 @@ impl Remote {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> anyhow::Result<T> {
+        let body = match body {
+            Some(body) => Some((
+                "application/json",
+                Bytes::from(serde_json::to_vec(body).context("encoding the request")?),
+            )),
+            None => None,
+        };
+        let answer = self.exchange(method.clone(), path, query, body)?;
+        decode(&method, path, &answer)
+    }
+
+    /// Sends `method path?query` with `body` (media type and bytes), returns the body of a success.
+    fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<(&str, Bytes)>,
+    ) -> anyhow::Result<Bytes> {
         let mut url = format!("{}{path}", self.base);
         if !query.is_empty() {
             let mut q = form_urlencoded::Serializer::new(String::new());
@@ -117,14 +154,14 @@ impl Remote {
             .parse()
             .map_err(|e| bad_input(format!("{url}: not a usable address: {e}")))?;
         let mut request = Request::builder()
-            .method(method.clone())
+            .method(method)
             .uri(uri)
             .header(header::AUTHORIZATION, format!("Bearer {}", self.token.0))
             .header(header::ACCEPT, "application/json");
         let bytes = match body {
-            Some(body) => {
-                request = request.header(header::CONTENT_TYPE, "application/json");
-                Bytes::from(serde_json::to_vec(body).context("encoding the request")?)
+            Some((media_type, bytes)) => {
+                request = request.header(header::CONTENT_TYPE, media_type);
+                bytes
             }
             None => Bytes::new(),
         };
@@ -150,10 +187,14 @@ impl Remote {
         if !status.is_success() {
             return Err(refusal(status.as_u16(), &body).into());
         }
-        serde_json::from_slice(&body).with_context(|| {
-            format!("the server's answer to {method} {path} is not what was expected")
-        })
+        Ok(body)
     }
+}
+
+/// The JSON answer to `method path` as a `T`.
+fn decode<T: DeserializeOwned>(method: &Method, path: &str, body: &[u8]) -> anyhow::Result<T> {
+    serde_json::from_slice(body)
+        .with_context(|| format!("the server's answer to {method} {path} is not what was expected"))
 }
 
 /// The failure a server's error answer stands for, with the exit code local mode gives it.

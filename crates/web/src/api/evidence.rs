@@ -39,10 +39,12 @@ struct UploadParams {
     description: String,
 }
 
-/// An upload: what was recorded of the file, and the log entry that records it.
+/// An upload: what was recorded of the file, the incident after it and the log entry that records
+/// it.
 #[derive(Debug, Serialize, JsonSchema)]
 struct Uploaded {
     evidence: Option<EvidenceMeta>,
+    incident: Incident,
     entry: LogEntry,
 }
 
@@ -89,6 +91,7 @@ async fn upload(
         StatusCode::CREATED,
         Json(Uploaded {
             evidence: added,
+            incident: appended.incident,
             entry: appended.entry,
         }),
     )

@@ -2,13 +2,15 @@
 
 use anyhow::Context as _;
 use clap::Args as ClapArgs;
+use hyper::Method;
 use rampart_core::incident::{
     FunctionalImpact, Impact, InformationImpact, Recoverability, Severity, SeverityOverride,
 };
-use rampart_core::{Incident, IncidentId, OpenIncident};
+use rampart_core::{Incident, IncidentId, OpenIncident, ZonedTime};
 
 use crate::cli::context::{Globals, Session, domain_error, parse_time, parse_value};
 use crate::cli::exit::Code;
+use crate::cli::remote::Remote;
 use crate::cli::{output, respond};
 
 /// The impact assessment (NIST SP 800-61): all three or none.
@@ -83,8 +85,16 @@ pub(crate) struct Args {
     reported: Option<String>,
 }
 
-/// Opens the incident and prints its key (or the incident as JSON).
-pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::Result<Code> {
+/// What the options say, checked: the severity set by hand, the impact and the three times.
+struct Stated {
+    severity_override: Option<SeverityOverride>,
+    impact: Option<Impact>,
+    occurred: Option<ZonedTime>,
+    detected: Option<ZonedTime>,
+    reported: Option<ZonedTime>,
+}
+
+fn stated(args: &Args) -> anyhow::Result<Stated> {
     let severity_override = args
         .severity
         .as_deref()
@@ -98,26 +108,67 @@ pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::R
             })
         })
         .transpose()?;
+    let time = |option: &str, value: &Option<String>| {
+        value.as_deref().map(|t| parse_time(option, t)).transpose()
+    };
+    Ok(Stated {
+        severity_override,
+        impact: args.impact.impact()?,
+        occurred: time("--occurred", &args.occurred)?,
+        detected: time("--detected", &args.detected)?,
+        reported: time("--reported", &args.reported)?,
+    })
+}
+
+/// Opens the incident on a server (which activates the team when the plan says so) and prints its
+/// key (or the incident as JSON).
+pub(crate) fn run_remote(remote: &Remote, globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    let stated = stated(&args)?;
+    let (severity, severity_reason) = match stated.severity_override {
+        Some(o) => (Some(o.severity), Some(o.reason)),
+        None => (None, None),
+    };
+    let body = serde_json::json!({
+        "title": args.title,
+        "type": args.incident_type,
+        "summary": args.summary,
+        "severity": severity.map(Severity::name),
+        "severity_reason": severity_reason,
+        "impact": stated.impact,
+        "amazon_information": args.amazon_data,
+        "personal_data": args.personal_data,
+        "drill": args.drill,
+        "occurred": stated.occurred,
+        "detected": stated.detected,
+        "reported": stated.reported,
+    });
+    let incident: Incident = remote.send(Method::POST, "/api/v1/incidents", Some(&body))?;
+    print_opened(globals, &incident)?;
+    Ok(Code::Ok)
+}
+
+fn print_opened(globals: &Globals, incident: &Incident) -> anyhow::Result<()> {
+    if globals.json {
+        output::json(incident)?;
+    } else {
+        println!("{}", incident.key());
+    }
+    Ok(())
+}
+
+/// Opens the incident and prints its key (or the incident as JSON).
+pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    let Stated {
+        severity_override,
+        impact,
+        occurred,
+        detected,
+        reported,
+    } = stated(&args)?;
     let incident_type = session
         .types
         .parse(&args.incident_type)
         .map_err(domain_error)?;
-    let impact = args.impact.impact()?;
-    let occurred = args
-        .occurred
-        .as_deref()
-        .map(|t| parse_time("--occurred", t))
-        .transpose()?;
-    let detected = args
-        .detected
-        .as_deref()
-        .map(|t| parse_time("--detected", t))
-        .transpose()?;
-    let reported = args
-        .reported
-        .as_deref()
-        .map(|t| parse_time("--reported", t))
-        .transpose()?;
     let ctx = session.context()?;
     let year = key_year(&ctx.now);
     let appended = session.run(session.store.open_incident(year, |key| {
@@ -138,11 +189,7 @@ pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::R
         };
         Incident::open(&ctx, cmd, String::new())
     }))?;
-    if globals.json {
-        output::json(&appended.incident)?;
-    } else {
-        println!("{}", appended.incident.key());
-    }
+    print_opened(globals, &appended.incident)?;
     activate_on_open(session, &appended.incident)?;
     Ok(Code::Ok)
 }

@@ -45,7 +45,7 @@ pub(super) fn list(remote: &Remote, globals: &Globals, args: ListArgs) -> anyhow
 }
 
 /// A change on a server: `method /api/v1/incidents/KEY{tail}`, reported like a local one.
-pub(super) fn change(
+pub(crate) fn change(
     remote: &Remote,
     method: Method,
     key: &str,
