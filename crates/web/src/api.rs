@@ -14,6 +14,7 @@ pub(crate) mod plan;
 pub(crate) mod respond;
 
 pub(crate) use accounts::{check_name, new_link, sign_in_with, take_link};
+pub use evidence::EvidenceItem;
 pub(crate) use evidence::add_evidence;
 pub(crate) use incidents::{change, context, decode_cursor, encode_cursor, now};
 

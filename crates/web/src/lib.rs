@@ -26,6 +26,7 @@ mod telemetry;
 mod ui;
 
 pub use access::{Access, RouteInfo, route_table};
+pub use api::EvidenceItem;
 pub use app::{App, WebConfig};
 pub use auth::throttle::ThrottleLimits;
 pub use auth::{CSRF_HEADER, SESSION_COOKIE};

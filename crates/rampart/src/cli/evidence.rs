@@ -16,18 +16,7 @@ use super::remote::Remote;
 
 mod remote;
 
-/// An evidence item as `evidence list` shows it (and as the server lists it).
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct Item {
-    sha256: String,
-    size: u64,
-    media_type: String,
-    file_name: String,
-    description: String,
-    added_by: String,
-    added_at: String,
-    custodian: String,
-}
+use rampart_web::EvidenceItem as Item;
 
 /// Prints the items: a table, or JSON with `--json`.
 fn print_items(globals: &Globals, items: &[Item]) -> anyhow::Result<Code> {
@@ -49,6 +38,15 @@ fn print_items(globals: &Globals, items: &[Item]) -> anyhow::Result<Code> {
         .collect();
     output::table(&["SHA256", "BYTES", "NAME", "CUSTODIAN", "ADDED"], &rows)?;
     Ok(Code::Ok)
+}
+
+/// Says where a copied evidence file went.
+fn written(size: u64, out: &std::path::Path, sha256: Digest) -> Code {
+    eprintln!(
+        "{size} bytes written to {}; sha256 {sha256} checked",
+        out.display()
+    );
+    Code::Ok
 }
 
 /// The base name of `file`, as the evidence item is named.
@@ -171,16 +169,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             let items: Vec<Item> = session
                 .run(session.store.evidence_of(id))?
                 .into_iter()
-                .map(|r| Item {
-                    sha256: r.meta.sha256.to_string(),
-                    size: r.meta.size,
-                    media_type: r.meta.media_type.as_str().to_owned(),
-                    file_name: r.meta.file_name.as_str().to_owned(),
-                    description: r.meta.description,
-                    added_by: r.added_by,
-                    added_at: r.added_at.to_string(),
-                    custodian: r.custodian,
-                })
+                .map(Item::from)
                 .collect();
             print_items(globals, &items)
         }
@@ -188,11 +177,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             let sha256 = parse_value::<Digest>(&sha256)?;
             let id = session.incident_id(&key)?;
             let size = session.run(session.store.copy_evidence(id, sha256, &out))?;
-            eprintln!(
-                "{size} bytes written to {}; sha256 {sha256} checked",
-                out.display()
-            );
-            Ok(Code::Ok)
+            Ok(written(size, &out, sha256))
         }
         Verb::Custody {
             key,

@@ -15,7 +15,7 @@ use axum::routing::{get, post, put};
 use jiff::Timestamp;
 use rampart_core::incident::{EvidenceMeta, FileName, MediaType};
 use rampart_core::{Bundle, Command, Digest, Incident, LogEntry, VerifySummary, verify_bundle};
-use rampart_store::{Appended, StoredFile, UserRole};
+use rampart_store::{Appended, EvidenceRecord, StoredFile, UserRole};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -137,23 +137,47 @@ pub(crate) async fn add_evidence(
     Ok(appended)
 }
 
-/// An evidence item as listed: the file, who added it and when, who holds it now.
-#[derive(Debug, Serialize, JsonSchema)]
-struct EvidenceView {
-    sha256: String,
-    size: u64,
-    media_type: String,
-    file_name: String,
-    description: String,
-    added_by: String,
-    added_at: String,
-    custodian: String,
+/// An evidence item as the API and `rampart evidence list` show it: the file, who added it and
+/// when, who holds it now.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceItem {
+    /// The file's SHA-256, hexadecimal.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its media type.
+    pub media_type: String,
+    /// Its file name.
+    pub file_name: String,
+    /// What it is.
+    pub description: String,
+    /// Who added it.
+    pub added_by: String,
+    /// When, RFC 3339.
+    pub added_at: String,
+    /// Who holds it now.
+    pub custodian: String,
+}
+
+impl From<EvidenceRecord> for EvidenceItem {
+    fn from(r: EvidenceRecord) -> Self {
+        Self {
+            sha256: r.meta.sha256.to_string(),
+            size: r.meta.size,
+            media_type: r.meta.media_type.as_str().to_owned(),
+            file_name: r.meta.file_name.as_str().to_owned(),
+            description: r.meta.description,
+            added_by: r.added_by,
+            added_at: r.added_at.to_string(),
+            custodian: r.custodian,
+        }
+    }
 }
 
 /// An incident's evidence items.
 #[derive(Debug, Serialize, JsonSchema)]
 struct EvidenceList {
-    evidence: Vec<EvidenceView>,
+    evidence: Vec<EvidenceItem>,
 }
 
 async fn list(
@@ -167,16 +191,7 @@ async fn list(
         .evidence_of(incident.id())
         .await?
         .into_iter()
-        .map(|r| EvidenceView {
-            sha256: r.meta.sha256.to_string(),
-            size: r.meta.size,
-            media_type: r.meta.media_type.as_str().to_owned(),
-            file_name: r.meta.file_name.as_str().to_owned(),
-            description: r.meta.description,
-            added_by: r.added_by,
-            added_at: r.added_at.to_string(),
-            custodian: r.custodian,
-        })
+        .map(EvidenceItem::from)
         .collect();
     Ok(Json(EvidenceList { evidence }).into_response())
 }

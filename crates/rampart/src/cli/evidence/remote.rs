@@ -6,7 +6,7 @@ use hyper::Method;
 use rampart_core::incident::EvidenceMeta;
 use rampart_core::{Digest, Incident, LogEntry};
 
-use super::{Item, Verb, base_name, media_type_of, print_items};
+use super::{Item, Verb, base_name, media_type_of, print_items, written};
 use crate::cli::context::{Globals, incident_ref, parse_time, parse_value};
 use crate::cli::exit::{Code, Failure};
 use crate::cli::export::write_new;
@@ -72,12 +72,7 @@ pub(super) fn run(remote: &Remote, globals: &Globals, verb: Verb) -> anyhow::Res
             // A file that cannot be written exits as in local mode, where the store writes it.
             write_new(&out, &bytes)
                 .map_err(|e| Failure::new(Code::StoreUnavailable, format!("{e:#}")))?;
-            eprintln!(
-                "{} bytes written to {}; sha256 {sha256} checked",
-                bytes.len(),
-                out.display()
-            );
-            Ok(Code::Ok)
+            Ok(written(bytes.len() as u64, &out, sha256))
         }
         Verb::Custody {
             key,
