@@ -74,6 +74,27 @@ impl Store {
         self.db.appends.join(&self.db, incident, decide).await
     }
 
+    /// Opens one incident per decision, in order, in a single transaction: all of them or none.
+    /// Each takes the next key of `key_year`. For bulk work (imports), where one commit per
+    /// incident would be slow.
+    pub async fn open_incidents<F>(
+        &self,
+        key_year: u16,
+        decisions: Vec<F>,
+    ) -> Result<Vec<Appended>, StoreError>
+    where
+        F: FnOnce(IncidentKey) -> Result<EntryDraft, DomainError> + Send,
+    {
+        let targets = decisions
+            .into_iter()
+            .map(|decide| Target::Open {
+                year: key_year,
+                decide,
+            })
+            .collect();
+        self.transact::<F, NextDecision>(targets).await
+    }
+
     /// Appends one entry per `(incident, decide)` pair, in order, in a single transaction: all of
     /// them or none. Each decision sees its incident as the earlier entries of the batch left it.
     /// For bulk work (imports, many changes at once), where one commit per entry would be slow.

@@ -1,7 +1,7 @@
 //! The append: opening, changing, refusing, and concurrent writers.
 
 use rampart_core::incident::{Command, State};
-use rampart_core::{ChainHead, IncidentId, IncidentKey, LogVerifier};
+use rampart_core::{ChainHead, Incident, IncidentId, IncidentKey, LogVerifier};
 use rampart_store::{ErrorClass, StoreError};
 
 use crate::support::{self, TestStore, conformance, open, open_with};
@@ -26,6 +26,24 @@ conformance! {
             keys.push(open_with(&t.store, year, "x", |_| {}).await.incident.key().to_string());
         }
         assert_eq!(keys, ["INC-2026-0001", "INC-2026-0002", "INC-2027-0001", "INC-2026-0003"]);
+    }
+
+    async fn incidents_opened_in_one_transaction_take_consecutive_keys(t: TestStore) {
+        open(&t.store, "Before").await;
+        let types = support::types();
+        let ctx = support::context(&types);
+        let ctx = &ctx;
+        let decisions: Vec<_> = ["A", "B", "C"]
+            .into_iter()
+            .map(|title| move |key| Incident::open(ctx, support::opening(key, title), String::new()))
+            .collect();
+        let opened = t.store.open_incidents(2026, decisions).await.unwrap();
+        let keys: Vec<String> = opened.iter().map(|a| a.incident.key().to_string()).collect();
+        assert_eq!(keys, ["INC-2026-0002", "INC-2026-0003", "INC-2026-0004"]);
+        assert_eq!(opened[2].entry.global_seq, 4);
+        let after = open(&t.store, "After").await;
+        assert_eq!(after.incident.key().to_string(), "INC-2026-0005");
+        assert_eq!(t.store.verify_log().await.unwrap().unwrap().entries, 5);
     }
 
     async fn every_change_is_an_entry_on_both_chains(t: TestStore) {
