@@ -70,7 +70,12 @@ fn main() -> ExitCode {
     let globals = &cli.globals;
     let remote_verb = matches!(
         cli.command,
-        Command::Incident(_) | Command::Verify(_) | Command::Evidence(_) | Command::Export(_)
+        Command::Incident(_)
+            | Command::Verify(_)
+            | Command::Evidence(_)
+            | Command::Export(_)
+            | Command::Task(_)
+            | Command::Page(_)
     );
     if globals.server.is_some() && !remote_verb {
         // The variant's name is the verb's (`Plan(…)` is `rampart plan`).

@@ -380,6 +380,73 @@ fn incidents_evidence_and_exports_on_a_server_are_those_of_local_mode() {
     assert!(s.local(&["verify"]).status.success());
 }
 
+#[test]
+fn the_record_tasks_and_pages_on_a_server_are_those_of_local_mode() {
+    let s = served();
+    let activated = s.local(&["incident", "activate", "INC-2026-0001"]);
+    assert_eq!(activated.status.code(), Some(0), "{}", text(&activated));
+    for args in [
+        &["task", "list", "INC-2026-0001"][..],
+        &["--json", "task", "list"],
+        &["page", "list"],
+        &["--json", "page", "list", "--open"],
+    ] {
+        let (local, remote) = (s.local(args), s.remote(args));
+        assert_eq!(remote.status.code(), Some(0), "{}", text(&remote));
+        assert_eq!(
+            String::from_utf8_lossy(&remote.stdout),
+            String::from_utf8_lossy(&local.stdout),
+            "{args:?}"
+        );
+    }
+    let tasks = s.local(&["--json", "task", "list", "INC-2026-0001"]);
+    let tasks: serde_json::Value = serde_json::from_slice(&tasks.stdout).unwrap();
+    let task = tasks[0]["task"].as_str().unwrap();
+    let started = s.remote(&["task", "start", "INC-2026-0001", task]);
+    assert_eq!(started.status.code(), Some(0), "{}", text(&started));
+    let after = s.local(&["--json", "task", "list", "INC-2026-0001"]);
+    let after: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
+    assert_eq!(after[0]["status"], "in_progress");
+
+    let added = s.remote(&[
+        "incident",
+        "affected",
+        "INC-2026-0001",
+        "system",
+        "seller-central-sync",
+    ]);
+    assert_eq!(added.status.code(), Some(0), "{}", text(&added));
+    let shown = s.local(&["--json", "incident", "show", "INC-2026-0001"]);
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let id = shown["incident"]["details"][0]["id"].to_string();
+    let removed = s.remote(&[
+        "incident",
+        "affected",
+        "INC-2026-0001",
+        "remove",
+        &id,
+        "--reason",
+        "not touched after all",
+    ]);
+    assert_eq!(removed.status.code(), Some(0), "{}", text(&removed));
+    let shown = s.local(&["--json", "incident", "show", "INC-2026-0001"]);
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let kinds: Vec<&str> = shown["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.ends_with(&["incident.detail_added", "incident.detail_removed"]),
+        "{kinds:?}"
+    );
+
+    let escalate = s.remote(&["page", "escalate"]);
+    assert_eq!(escalate.status.code(), Some(1), "{}", text(&escalate));
+    assert!(text(&escalate).contains("`rampart page escalate` works on the local store only"));
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -123,6 +123,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
         return match args.verb {
             Verb::List(a) => remote::list(&remote, globals, a),
             Verb::Open(a) => open::run_remote(&remote, globals, a),
+            Verb::Affected(a) => affected::run_remote(&remote, a),
             Verb::Transition(a) => {
                 let state = parse_value::<State>(&a.state)?;
                 let at = a.at.as_deref().map(|t| parse_time("--at", t)).transpose()?;
@@ -146,7 +147,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
                 remote::change(&remote, Method::DELETE, &a.key, &path, None)
             }
             _ => Err(local_only(
-                "incident (other than open, list, transition, note, assign, unassign)",
+                "incident (other than open, list, transition, note, assign, unassign, affected)",
             )),
         };
     }

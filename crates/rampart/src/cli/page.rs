@@ -9,7 +9,10 @@ use rampart_store::IncidentFilter;
 
 use super::context::{Globals, Session, bad_input, incident_ref};
 use super::exit::Code;
-use super::incident::change;
+use hyper::Method;
+
+use super::incident::{change, remote};
+use super::remote::{Remote, local_only};
 use super::{output, respond};
 
 /// Arguments of `rampart page`.
@@ -40,9 +43,27 @@ enum Verb {
 
 /// Runs `rampart page`.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    if let Some(remote) = Remote::from_globals(globals)? {
+        return match args.verb {
+            Verb::List { open } => list(&remote::incidents(&remote, &[])?, globals, open),
+            Verb::Ack { key, page } => {
+                let page = match page {
+                    Some(page) => page,
+                    None => only_open_page(&remote::incident(&remote, &key)?)?,
+                };
+                let tail = format!("/pages/{page}/acknowledgement");
+                remote::change(&remote, Method::POST, &key, &tail, None)
+            }
+            // The server escalates on its own schedule.
+            Verb::Escalate => Err(local_only("page escalate")),
+        };
+    }
     let session = Session::open(globals)?;
     match args.verb {
-        Verb::List { open } => list(&session, globals, open),
+        Verb::List { open } => {
+            let incidents = session.run(session.store.incidents(&IncidentFilter::default()))?;
+            list(&incidents, globals, open)
+        }
         Verb::Ack { key, page } => {
             let incident = session.run(session.store.incident(incident_ref(&key)?))?;
             let page = match page {
@@ -83,8 +104,7 @@ fn only_open_page(incident: &Incident) -> anyhow::Result<u64> {
     }
 }
 
-fn list(session: &Session, globals: &Globals, open_only: bool) -> anyhow::Result<Code> {
-    let incidents = session.run(session.store.incidents(&IncidentFilter::default()))?;
+fn list(incidents: &[Incident], globals: &Globals, open_only: bool) -> anyhow::Result<Code> {
     let pages: Vec<(&Incident, &rampart_core::incident::Page)> = incidents
         .iter()
         .flat_map(|i| i.response().pages.iter().map(move |p| (i, p)))

@@ -10,8 +10,11 @@ use serde::Serialize;
 
 use super::context::{Globals, Session, incident_ref};
 use super::exit::Code;
-use super::incident::change;
+use hyper::Method;
+
+use super::incident::{change, remote};
 use super::output;
+use super::remote::Remote;
 
 /// Arguments of `rampart task`.
 #[derive(Debug, ClapArgs)]
@@ -74,9 +77,33 @@ struct Row<'a> {
 
 /// Runs `rampart task`.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    if let Some(remote) = Remote::from_globals(globals)? {
+        let (a, to) = match args.verb {
+            Verb::List(a) => {
+                let incidents = match &a.key {
+                    Some(key) => vec![remote::incident(&remote, key)?],
+                    None => remote::incidents(&remote, &[])?,
+                };
+                return list(incidents, Timestamp::now(), globals, &a);
+            }
+            Verb::Start(a) => (a, TaskStatus::InProgress),
+            Verb::Done(a) => (a, TaskStatus::Done),
+            Verb::Skip(a) => (a, TaskStatus::Skipped),
+            Verb::Reopen(a) => (a, TaskStatus::Open),
+        };
+        let body = serde_json::json!({ "status": to.name(), "reason": a.reason });
+        let tail = format!("/tasks/{}", a.task);
+        return remote::change(&remote, Method::PATCH, &a.key, &tail, Some(body));
+    }
     let session = Session::open(globals)?;
     let (a, to) = match args.verb {
-        Verb::List(a) => return list(&session, globals, &a),
+        Verb::List(a) => {
+            let incidents = match &a.key {
+                Some(key) => vec![session.run(session.store.incident(incident_ref(key)?))?],
+                None => session.run(session.store.incidents(&IncidentFilter::default()))?,
+            };
+            return list(incidents, session.now().instant(), globals, &a);
+        }
         Verb::Start(a) => (a, TaskStatus::InProgress),
         Verb::Done(a) => (a, TaskStatus::Done),
         Verb::Skip(a) => (a, TaskStatus::Skipped),
@@ -90,18 +117,16 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
     change(&session, &a.key, cmd, String::new())
 }
 
-fn list(session: &Session, globals: &Globals, args: &ListArgs) -> anyhow::Result<Code> {
-    let incidents: Vec<Incident> = match &args.key {
-        Some(key) => vec![session.run(session.store.incident(incident_ref(key)?))?],
-        None => session
-            .run(session.store.incidents(&IncidentFilter::default()))?
-            .into_iter()
-            .filter(|i| !i.state().is_terminal())
-            .collect(),
-    };
-    let now = session.now().instant();
+/// Prints the tasks of `incidents` (of the unfinished ones when no key is named) at `now`.
+fn list(
+    incidents: Vec<Incident>,
+    now: Timestamp,
+    globals: &Globals,
+    args: &ListArgs,
+) -> anyhow::Result<Code> {
     let rows: Vec<Row<'_>> = incidents
         .iter()
+        .filter(|i| args.key.is_some() || !i.state().is_terminal())
         .flat_map(|incident| rows(incident, now))
         .filter(|r| !args.overdue || r.overdue)
         .filter(|r| args.owner.as_deref().is_none_or(|o| r.owner == Some(o)))

@@ -8,9 +8,12 @@ use rampart_core::incident::{
 };
 use rampart_core::{Command, Currency, Money};
 
+use hyper::Method;
+
 use super::change;
 use crate::cli::context::{Session, domain_error, parse_value};
 use crate::cli::exit::Code;
+use crate::cli::remote::Remote;
 
 /// Arguments of `rampart incident affected`.
 #[derive(Debug, ClapArgs)]
@@ -102,15 +105,34 @@ enum Item {
 
 /// Appends the change to the record of details.
 pub(crate) fn run(session: &Session, args: Args) -> anyhow::Result<Code> {
-    let detail = match args.item {
-        Item::Remove { id, reason } => {
-            return change(
-                session,
-                &args.key,
-                Command::RemoveDetail { id, reason },
-                String::new(),
-            );
-        }
+    let command = match recorded(args.item)? {
+        Recorded::Added(detail) => Command::AddDetail(detail),
+        Recorded::Removed { id, reason } => Command::RemoveDetail { id, reason },
+    };
+    change(session, &args.key, command, String::new())
+}
+
+/// Records the item on a server, reported like a local change.
+pub(crate) fn run_remote(remote: &Remote, args: Args) -> anyhow::Result<Code> {
+    let (tail, body) = match recorded(args.item)? {
+        Recorded::Added(detail) => ("/details".to_owned(), serde_json::to_value(detail)?),
+        Recorded::Removed { id, reason } => (
+            format!("/details/{id}/removal"),
+            serde_json::json!({ "reason": reason }),
+        ),
+    };
+    super::remote::change(remote, Method::POST, &args.key, &tail, Some(body))
+}
+
+/// What the options record: an item added, or one withdrawn.
+enum Recorded {
+    Added(Detail),
+    Removed { id: u64, reason: String },
+}
+
+fn recorded(item: Item) -> anyhow::Result<Recorded> {
+    let detail = match item {
+        Item::Remove { id, reason } => return Ok(Recorded::Removed { id, reason }),
         Item::System { name, description } => Detail::System(AffectedSystem { name, description }),
         Item::Account {
             account,
@@ -162,10 +184,5 @@ pub(crate) fn run(session: &Session, args: Args) -> anyhow::Result<Code> {
             })
         }
     };
-    change(
-        session,
-        &args.key,
-        Command::AddDetail(detail),
-        String::new(),
-    )
+    Ok(Recorded::Added(detail))
 }

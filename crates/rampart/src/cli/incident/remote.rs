@@ -12,21 +12,37 @@ use crate::cli::remote::Remote;
 /// `incident list` on a server: every page of `/api/v1/incidents` in key order, the filters
 /// checked by the server.
 pub(super) fn list(remote: &Remote, globals: &Globals, args: ListArgs) -> anyhow::Result<Code> {
-    #[derive(serde::Deserialize)]
-    struct Page {
-        incidents: Vec<Incident>,
-        next_cursor: Option<String>,
-    }
-    let mut query: Vec<(&str, &str)> = vec![("sort", "key"), ("limit", "500")];
+    let mut filters: Vec<(&str, &str)> = Vec::new();
     for (name, value) in [
         ("state", &args.state),
         ("severity", &args.severity),
         ("type", &args.incident_type),
     ] {
         if let Some(value) = value {
-            query.push((name, value));
+            filters.push((name, value));
         }
     }
+    print_list(globals, &incidents(remote, &filters)?)
+}
+
+/// The incident `key` (or id) on a server.
+pub(crate) fn incident(remote: &Remote, key: &str) -> anyhow::Result<Incident> {
+    remote.get(&format!("/api/v1/incidents/{}", incident_ref(key)?), &[])
+}
+
+/// Every incident on a server that `filters` (query parameters of `/api/v1/incidents`) let
+/// through, in key order, page by page.
+pub(crate) fn incidents(
+    remote: &Remote,
+    filters: &[(&str, &str)],
+) -> anyhow::Result<Vec<Incident>> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        incidents: Vec<Incident>,
+        next_cursor: Option<String>,
+    }
+    let mut query: Vec<(&str, &str)> = vec![("sort", "key"), ("limit", "500")];
+    query.extend_from_slice(filters);
     let mut incidents = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -41,7 +57,7 @@ pub(super) fn list(remote: &Remote, globals: &Globals, args: ListArgs) -> anyhow
             None => break,
         }
     }
-    print_list(globals, &incidents)
+    Ok(incidents)
 }
 
 /// A change on a server: `method /api/v1/incidents/KEY{tail}`, reported like a local one.
