@@ -383,8 +383,30 @@ fn incidents_evidence_and_exports_on_a_server_are_those_of_local_mode() {
 #[test]
 fn the_record_tasks_and_pages_on_a_server_are_those_of_local_mode() {
     let s = served();
-    let activated = s.local(&["incident", "activate", "INC-2026-0001"]);
+    let activated = s.remote(&["incident", "activate", "INC-2026-0001"]);
     assert_eq!(activated.status.code(), Some(0), "{}", text(&activated));
+    assert!(
+        text(&activated).contains("INC-2026-0001: log entry #2 ("),
+        "each entry written is reported: {}",
+        text(&activated)
+    );
+    let checklist = ["incident", "identify", "INC-2026-0002"];
+    let (local, remote) = (s.local(&checklist), s.remote(&checklist));
+    assert_eq!(remote.status.code(), Some(0), "{}", text(&remote));
+    assert_eq!(remote.stdout, local.stdout);
+    let dismissed = s.remote(&[
+        "incident",
+        "identify",
+        "INC-2026-0002",
+        "--dismiss",
+        "a test mail",
+    ]);
+    assert_eq!(dismissed.status.code(), Some(0), "{}", text(&dismissed));
+    assert!(
+        text(&dismissed).contains("state dismissed"),
+        "{}",
+        text(&dismissed)
+    );
     for args in [
         &["task", "list", "INC-2026-0001"][..],
         &["--json", "task", "list"],

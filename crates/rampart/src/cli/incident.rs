@@ -124,6 +124,11 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             Verb::List(a) => remote::list(&remote, globals, a),
             Verb::Open(a) => open::run_remote(&remote, globals, a),
             Verb::Affected(a) => affected::run_remote(&remote, a),
+            Verb::Identify(a) => identify::run_remote(&remote, globals, a),
+            Verb::Activate(a) => {
+                remote::run_plan(&remote, &a.key, "/activation", None)?;
+                Ok(Code::Ok)
+            }
             Verb::Transition(a) => {
                 let state = parse_value::<State>(&a.state)?;
                 let at = a.at.as_deref().map(|t| parse_time("--at", t)).transpose()?;
@@ -146,9 +151,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
                 let path = format!("/roles/{}", role.name());
                 remote::change(&remote, Method::DELETE, &a.key, &path, None)
             }
-            _ => Err(local_only(
-                "incident (other than open, list, transition, note, assign, unassign, affected)",
-            )),
+            _ => Err(local_only("incident show|update|facts")),
         };
     }
     let session = Session::open(globals)?;

@@ -14,6 +14,7 @@ use super::open::ImpactArgs;
 use crate::cli::context::{Globals, Session, bad_input, incident_ref, parse_time, parse_value};
 use crate::cli::exit::Code;
 use crate::cli::plan::stored_plan;
+use crate::cli::remote::Remote;
 use crate::cli::{output, respond};
 
 /// Arguments of `rampart incident identify`.
@@ -59,6 +60,41 @@ pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::R
         respond::activate(session, &incident)?;
     }
     let incident = session.run(session.store.incident(incident.id()))?;
+    print_checklist(globals, &plan, &incident)
+}
+
+/// Records what was given on a server (which activates the team on confirmation), then prints
+/// the checklist of the plan in force there.
+pub(crate) fn run_remote(remote: &Remote, globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    #[derive(serde::Deserialize)]
+    struct InForce {
+        plan: Plan,
+    }
+    let given = identification(&args)?;
+    let nothing = given.answers.is_empty()
+        && given.impact.is_none()
+        && given.severity.is_none()
+        && given.decision.is_none();
+    let incident = if nothing {
+        super::remote::incident(remote, &args.key)?
+    } else {
+        let (severity, severity_reason) = given.severity.unzip();
+        let (decision, reason, at) = match given.decision {
+            Some((decision, reason, at)) => (Some(decision), reason, at),
+            None => (None, None, None),
+        };
+        let body = serde_json::json!({
+            "answers": given.answers,
+            "impact": given.impact,
+            "severity": severity,
+            "severity_reason": severity_reason,
+            "decision": decision,
+            "reason": reason,
+            "at": at,
+        });
+        super::remote::run_plan(remote, &args.key, "/identification", Some(body))?
+    };
+    let plan = remote.get::<InForce>("/api/v1/plan", &[])?.plan;
     print_checklist(globals, &plan, &incident)
 }
 

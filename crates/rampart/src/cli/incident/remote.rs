@@ -60,6 +60,31 @@ pub(crate) fn incidents(
     Ok(incidents)
 }
 
+/// `POST /api/v1/incidents/KEY{tail}` with `body`, which the server answers with the incident
+/// afterwards, running the plan on it; each log entry it wrote is reported like a local one.
+pub(crate) fn run_plan(
+    remote: &Remote,
+    key: &str,
+    tail: &str,
+    body: Option<serde_json::Value>,
+) -> anyhow::Result<Incident> {
+    #[derive(serde::Deserialize)]
+    struct Log {
+        entries: Vec<rampart_core::LogEntry>,
+    }
+    let path = format!("/api/v1/incidents/{}", incident_ref(key)?);
+    let before = remote
+        .get::<Log>(&format!("{path}/log"), &[])?
+        .entries
+        .len();
+    let incident: Incident = remote.send(Method::POST, &format!("{path}{tail}"), body.as_ref())?;
+    let after: Log = remote.get(&format!("{path}/log"), &[])?;
+    for entry in after.entries.iter().skip(before) {
+        report_entry(&incident, entry);
+    }
+    Ok(incident)
+}
+
 /// A change on a server: `method /api/v1/incidents/KEY{tail}`, reported like a local one.
 pub(crate) fn change(
     remote: &Remote,
