@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::model::Plan;
 
 /// One difference between two plans.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Change {
     /// Where: `review.every_months`, `members.alice`, `escalation[id=on_call].ack_within`.
     pub path: String,

@@ -76,6 +76,7 @@ fn main() -> ExitCode {
             | Command::Export(_)
             | Command::Task(_)
             | Command::Page(_)
+            | Command::Plan(_)
     );
     if globals.server.is_some() && !remote_verb {
         // The variant's name is the verb's (`Plan(…)` is `rampart plan`).

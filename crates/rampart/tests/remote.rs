@@ -469,6 +469,31 @@ fn the_record_tasks_and_pages_on_a_server_are_those_of_local_mode() {
     assert!(text(&escalate).contains("`rampart page escalate` works on the local store only"));
 }
 
+#[test]
+fn the_plan_on_a_server_is_shown_as_in_local_mode() {
+    let s = served();
+    for args in [
+        &["plan", "show", "--current"][..],
+        &["--json", "plan", "show", "--current"],
+        &["plan", "history"],
+        &["--json", "plan", "history"],
+        &["plan", "diff", "--from", "1", "--to", "1"],
+        &["plan", "show"],
+    ] {
+        let (local, remote) = (s.local(args), s.remote(args));
+        assert_eq!(remote.status.code(), Some(0), "{}", text(&remote));
+        assert!(!remote.stdout.is_empty(), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&remote.stdout),
+            String::from_utf8_lossy(&local.stdout),
+            "{args:?}"
+        );
+    }
+    let status = s.remote(&["plan", "status"]);
+    assert_eq!(status.status.code(), Some(1), "{}", text(&status));
+    assert!(text(&status).contains("`rampart plan apply|status|review|change` works on the local"));
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -2,6 +2,7 @@
 //! plan file, print the format's JSON Schema; apply a file as a new stored version, compare
 //! versions, list the plan log, record reviews and major changes, and show what is due.
 
+mod remote;
 mod render;
 mod review;
 mod versions;
@@ -14,6 +15,7 @@ use rampart_plan::{Plan, PlanError, default_plan};
 use super::context::{Globals, Session};
 use super::exit::{Code, Failure};
 use super::output;
+use super::remote::{Remote, local_only};
 
 /// Arguments of `rampart plan`.
 #[derive(Debug, ClapArgs)]
@@ -59,6 +61,29 @@ enum PlanCommand {
 
 /// Runs the subcommand.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    if let Some(server) = Remote::from_globals(globals)? {
+        match args.command {
+            PlanCommand::Show {
+                file: None,
+                plan_version: None,
+                current: true,
+            } => return remote::show_current(&server, globals),
+            PlanCommand::Show {
+                plan_version: Some(_),
+                ..
+            } => return Err(local_only("plan show --plan-version")),
+            PlanCommand::History => return remote::history(&server, globals),
+            PlanCommand::Diff(a) => return remote::diff(&server, globals, a),
+            PlanCommand::Apply(_)
+            | PlanCommand::Status
+            | PlanCommand::Review(_)
+            | PlanCommand::Change(_) => {
+                return Err(local_only("plan apply|status|review|change"));
+            }
+            // A file, the built-in plan and the format need no store.
+            PlanCommand::Show { .. } | PlanCommand::Validate { .. } | PlanCommand::Schema => {}
+        }
+    }
     match args.command {
         PlanCommand::Show {
             file,
@@ -72,12 +97,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
                 }
                 None => default_plan().map_err(|err| refused(&err))?,
             };
-            if globals.json {
-                output::json(&plan)?;
-            } else {
-                render::plan(&plan)?;
-            }
-            Ok(Code::Ok)
+            print_plan(globals, &plan)
         }
         PlanCommand::Validate { file } => validate(globals, &file),
         PlanCommand::Schema => {
@@ -91,6 +111,16 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
         PlanCommand::Review(a) => review::review(&Session::open(globals)?, a),
         PlanCommand::Change(a) => review::change(&Session::open(globals)?, a),
     }
+}
+
+/// Prints a plan readably (or as JSON).
+fn print_plan(globals: &Globals, plan: &Plan) -> anyhow::Result<Code> {
+    if globals.json {
+        output::json(plan)?;
+    } else {
+        render::plan(plan)?;
+    }
+    Ok(Code::Ok)
 }
 
 fn validate(globals: &Globals, path: &Path) -> anyhow::Result<Code> {

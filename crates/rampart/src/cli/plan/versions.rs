@@ -30,13 +30,13 @@ pub(crate) struct ApplyArgs {
 pub(crate) struct DiffArgs {
     /// A plan file to compare with the current version (or with --from).
     #[arg(conflicts_with = "to")]
-    file: Option<PathBuf>,
+    pub(super) file: Option<PathBuf>,
     /// The stored version to compare from (default: the current one).
     #[arg(long)]
-    from: Option<u64>,
+    pub(super) from: Option<u64>,
     /// The stored version to compare to (default: the current one).
     #[arg(long)]
-    to: Option<u64>,
+    pub(super) to: Option<u64>,
 }
 
 /// The stored version `version`, or the current one.
@@ -111,13 +111,17 @@ pub(crate) fn diff(session: &Session, globals: &Globals, args: DiffArgs) -> anyh
             ));
         }
     };
-    let changes = rampart_plan::diff(&before, &after);
+    print_changes(globals, &rampart_plan::diff(&before, &after))
+}
+
+/// Prints changes between two plans, one per line (or as JSON).
+pub(super) fn print_changes(globals: &Globals, changes: &[Change]) -> anyhow::Result<Code> {
     if globals.json {
         output::json(&changes)?;
     } else if changes.is_empty() {
         println!("no differences");
     } else {
-        for change in &changes {
+        for change in changes {
             println!("{}", change_line(change));
         }
     }
@@ -136,7 +140,11 @@ fn change_line(change: &Change) -> String {
 
 /// Prints the plan log.
 pub(crate) fn history(session: &Session, globals: &Globals) -> anyhow::Result<Code> {
-    let log = session.run(session.store.plan_log())?;
+    print_history(globals, &session.run(session.store.plan_log())?)
+}
+
+/// Prints the plan log as a table (or as JSON).
+pub(super) fn print_history(globals: &Globals, log: &[PlanEntry]) -> anyhow::Result<Code> {
     if globals.json {
         output::json(&log)?;
         return Ok(Code::Ok);
