@@ -100,10 +100,10 @@ pub struct RecentEntry {
     pub entry: rampart_core::LogEntry,
 }
 
-/// The statement for one sort column and direction: `$1`–`$3` filters, `$4` the title pattern,
+/// The statement for one sort column and its ORDER BY: `$1`–`$3` filters, `$4` the title pattern,
 /// `$5` the opener, `$6` the reviewer, `$7`–`$9` the cursor, `$10` the limit.
 macro_rules! page_sql {
-    ($col:literal, $cmp:literal, $dir:literal) => {
+    ($col:literal, $cmp:literal, $order:literal) => {
         concat!(
             "SELECT ",
             $col,
@@ -121,13 +121,7 @@ macro_rules! page_sql {
             $cmp,
             " ($7, $8, $9) \
              ORDER BY ",
-            $col,
-            " ",
-            $dir,
-            ", key_year ",
-            $dir,
-            ", key_number ",
-            $dir,
+            $order,
             " LIMIT $10"
         )
     };
@@ -135,12 +129,30 @@ macro_rules! page_sql {
 
 fn statement(sort: IncidentSort, descending: bool) -> &'static str {
     match (sort, descending) {
-        (IncidentSort::Key, false) => page_sql!("key_year", ">", "ASC"),
-        (IncidentSort::Key, true) => page_sql!("key_year", "<", "DESC"),
-        (IncidentSort::Detected, false) => page_sql!("detected_at", ">", "ASC"),
-        (IncidentSort::Detected, true) => page_sql!("detected_at", "<", "DESC"),
-        (IncidentSort::Updated, false) => page_sql!("updated_at", ">", "ASC"),
-        (IncidentSort::Updated, true) => page_sql!("updated_at", "<", "DESC"),
+        // The key once in ORDER BY: named twice, SQLite sorts every row of the year instead of
+        // walking the key's index and stopping at the page's end.
+        (IncidentSort::Key, false) => page_sql!("key_year", ">", "key_year ASC, key_number ASC"),
+        (IncidentSort::Key, true) => page_sql!("key_year", "<", "key_year DESC, key_number DESC"),
+        (IncidentSort::Detected, false) => page_sql!(
+            "detected_at",
+            ">",
+            "detected_at ASC, key_year ASC, key_number ASC"
+        ),
+        (IncidentSort::Detected, true) => page_sql!(
+            "detected_at",
+            "<",
+            "detected_at DESC, key_year DESC, key_number DESC"
+        ),
+        (IncidentSort::Updated, false) => page_sql!(
+            "updated_at",
+            ">",
+            "updated_at ASC, key_year ASC, key_number ASC"
+        ),
+        (IncidentSort::Updated, true) => page_sql!(
+            "updated_at",
+            "<",
+            "updated_at DESC, key_year DESC, key_number DESC"
+        ),
     }
 }
 
