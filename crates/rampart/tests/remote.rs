@@ -126,6 +126,15 @@ impl Served {
     }
 }
 
+impl Served {
+    /// Runs `args` against the server: it must succeed and say `said`.
+    fn remote_says(&self, args: &[&str], said: &str) {
+        let out = self.remote(args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(text(&out).contains(said), "{said:?} in {}", text(&out));
+    }
+}
+
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -337,7 +346,7 @@ fn incidents_evidence_and_exports_on_a_server_are_those_of_local_mode() {
     ]);
     assert_eq!(absent.status.code(), Some(2), "{}", text(&absent));
 
-    let handed = s.remote(&[
+    let custody = [
         "evidence",
         "custody",
         "INC-2026-0003",
@@ -346,13 +355,8 @@ fn incidents_evidence_and_exports_on_a_server_are_those_of_local_mode() {
         "bob",
         "--reason",
         "forensics",
-    ]);
-    assert_eq!(handed.status.code(), Some(0), "{}", text(&handed));
-    assert!(
-        text(&handed).contains("INC-2026-0003: log entry #3 ("),
-        "{}",
-        text(&handed)
-    );
+    ];
+    s.remote_says(&custody, "INC-2026-0003: log entry #3 (");
 
     let bundle = work.path().join("bundle.json");
     let exported = s.remote(&[
@@ -394,19 +398,14 @@ fn the_record_tasks_and_pages_on_a_server_are_those_of_local_mode() {
     let (local, remote) = (s.local(&checklist), s.remote(&checklist));
     assert_eq!(remote.status.code(), Some(0), "{}", text(&remote));
     assert_eq!(remote.stdout, local.stdout);
-    let dismissed = s.remote(&[
+    let dismiss = [
         "incident",
         "identify",
         "INC-2026-0002",
         "--dismiss",
         "a test mail",
-    ]);
-    assert_eq!(dismissed.status.code(), Some(0), "{}", text(&dismissed));
-    assert!(
-        text(&dismissed).contains("state dismissed"),
-        "{}",
-        text(&dismissed)
-    );
+    ];
+    s.remote_says(&dismiss, "state dismissed");
     for args in [
         &["task", "list", "INC-2026-0001"][..],
         &["--json", "task", "list"],
