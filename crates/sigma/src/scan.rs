@@ -3,18 +3,33 @@
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use crate::tails::{self, Tails};
 
 /// Needles of one field (or of keywords) and the routes each needle stands for.
 ///
 /// The automaton is built on first use: most groups never meet an event in a given run (a
 /// rule set covers hundreds of channels and event IDs), and building the big needle sets
-/// (thousands of `CommandLine` needles) was most of the load time.
+/// (thousands of `CommandLine` needles) was most of the load time. It is first a contiguous
+/// NFA, cheap to build; a set of up to [`DFA_NEEDLES`] needles gets a DFA (several times faster
+/// per byte, several times dearer to build) once it has searched enough text to repay it, so a
+/// short hunt does not pay for DFAs its few events would never earn back. A bigger set of long
+/// needles (file hashes) is searched by [`Tails`] instead: its automaton would be the biggest
+/// of all to build.
 #[derive(Debug)]
 pub(crate) struct Scan {
     needles: Vec<String>,
-    automaton: OnceLock<Option<AhoCorasick>>,
+    /// `Some` (built on first use) for the sets searched by their tails.
+    tails: Option<OnceLock<Tails>>,
+    nfa: OnceLock<Option<AhoCorasick>>,
+    dfa: OnceLock<Option<AhoCorasick>>,
+    /// Bytes searched so far, counted until the DFA is built.
+    searched: AtomicUsize,
+    /// Bytes to search before building the DFA; `usize::MAX` for sets too big for one.
+    dfa_after: usize,
     routes: Vec<Vec<u32>>,
     /// Whether every needle stands for the same routes: then any one occurrence decides, and a
     /// plain (prefilter-accelerated) search replaces the overlapping one.
@@ -24,36 +39,72 @@ pub(crate) struct Scan {
     shortest: usize,
 }
 
-/// Needle sets up to this size get a DFA: fast to search and still cheap to build.
+/// Needle sets up to this size get a DFA once searched enough: bigger ones would cost too much
+/// to build and hold.
 const DFA_NEEDLES: usize = 1024;
+
+/// A DFA is built once the scan has searched this many bytes per byte of its needles (about
+/// one NFA state each): building costs a few hundred instructions per state, and the DFA saves
+/// a few per byte searched.
+const DFA_PAYBACK: usize = 64;
 
 impl Scan {
     pub(crate) fn new(needles: BTreeMap<String, Vec<u32>>) -> Self {
         let (needles, routes): (Vec<String>, Vec<Vec<u32>>) = needles.into_iter().unzip();
         let uniform = routes.windows(2).all(|w| w[0] == w[1]);
+        let dfa_after = if needles.len() <= DFA_NEEDLES {
+            DFA_PAYBACK * needles.iter().map(String::len).sum::<usize>()
+        } else {
+            usize::MAX
+        };
+        let shortest = needles.iter().map(String::len).min().unwrap_or(0);
+        let by_tails = needles.len() > DFA_NEEDLES && shortest >= tails::TAIL;
         Scan {
-            shortest: needles.iter().map(String::len).min().unwrap_or(0),
+            shortest,
+            tails: by_tails.then(OnceLock::new),
             needles,
-            automaton: OnceLock::new(),
+            nfa: OnceLock::new(),
+            dfa: OnceLock::new(),
+            searched: AtomicUsize::new(0),
+            dfa_after,
             routes,
             uniform,
         }
     }
 
-    /// The needles' automaton, or `None` when it cannot be built (too many states): then
-    /// every route of the scan is a candidate, which the full evaluation sorts out.
-    fn automaton(&self) -> Option<&AhoCorasick> {
-        self.automaton
-            .get_or_init(|| {
-                let kind = (self.needles.len() <= DFA_NEEDLES).then_some(AhoCorasickKind::DFA);
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(kind)
-                    .build(&self.needles)
-                    .ok()
-            })
-            .as_ref()
+    /// The needles' automaton to search `len` more bytes with, or `None` when it cannot be
+    /// built (too many states): then every route of the scan is a candidate, which the full
+    /// evaluation sorts out.
+    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+        let dfa = match self.dfa.get() {
+            Some(dfa) => dfa.as_ref(),
+            None if self.dfa_after < usize::MAX
+                && self.searched.fetch_add(len, Ordering::Relaxed) >= self.dfa_after =>
+            {
+                self.dfa
+                    .get_or_init(|| self.build(AhoCorasickKind::DFA))
+                    .as_ref()
+            }
+            None => None,
+        };
+        dfa.or_else(|| {
+            self.nfa
+                .get_or_init(|| self.build(AhoCorasickKind::ContiguousNFA))
+                .as_ref()
+        })
+    }
+
+    fn build(&self, kind: AhoCorasickKind) -> Option<AhoCorasick> {
+        let build = |kind| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .kind(Some(kind))
+                .build(&self.needles)
+                .ok()
+        };
+        // A set too big for a contiguous NFA still fits a noncontiguous one.
+        build(kind).or_else(|| build(AhoCorasickKind::NoncontiguousNFA))
     }
 
     pub(crate) fn scan(&self, text: &str, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
@@ -61,14 +112,25 @@ impl Scan {
         if text.len() < self.shortest {
             return;
         }
-        let Some(automaton) = self.automaton() else {
+        if self.uniform && !self.routes[0].iter().any(|&r| marks.is_fresh(r)) {
+            return;
+        }
+        if let Some(tails) = &self.tails {
+            let tails = tails.get_or_init(|| Tails::new(&self.needles));
+            let routes = &self.routes;
+            tails.find_each(text.as_bytes(), &mut |i| {
+                visit_fresh(&routes[i], marks, visit)
+            });
+            return;
+        }
+        let Some(automaton) = self.automaton(text.len()) else {
             self.routes
                 .iter()
                 .for_each(|routes| visit_fresh(routes, marks, visit));
             return;
         };
         if self.uniform {
-            if self.routes[0].iter().any(|&r| marks.is_fresh(r)) && automaton.is_match(text) {
+            if automaton.is_match(text) {
                 visit_fresh(&self.routes[0], marks, visit);
             }
             return;
