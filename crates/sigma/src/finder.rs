@@ -1,6 +1,7 @@
 //! Substring search for `contains` values: one needle by memchr and a folded comparison, or
 //! several needles through one Aho-Corasick automaton built on first use.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
@@ -15,8 +16,10 @@ pub(crate) enum Finder {
     Many(Arc<Needles>),
 }
 
-/// The needles of a `contains` list and their automaton, built when first searched: most rules
-/// never meet an event in a given run, and building the automata was a third of the load time.
+/// The needles of a `contains` list and their automaton, built once the list has searched
+/// enough text to repay it: most rules never meet an event in a given run, or only a few, and
+/// building the automata was a third of the load time and then most of a short hunt's matching
+/// time. Until then each needle is searched on its own, which costs nothing to set up.
 #[derive(Debug)]
 pub(crate) struct Needles {
     needles: Vec<Box<[u8]>>,
@@ -24,10 +27,23 @@ pub(crate) struct Needles {
     shortest: usize,
     cased: bool,
     automaton: OnceLock<Option<AhoCorasick>>,
+    /// Bytes searched needle by needle so far, counted until the automaton is built.
+    searched: AtomicUsize,
+    /// Bytes to search needle by needle before building the automaton.
+    automaton_after: usize,
 }
 
+/// The automaton is built once the list has searched this many bytes per byte of its needles.
+const AUTOMATON_PAYBACK: usize = 64;
+
 impl Needles {
-    fn automaton(&self) -> Option<&AhoCorasick> {
+    /// The automaton to search `len` more bytes with, once it pays (and could be built).
+    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+        if self.automaton.get().is_none()
+            && self.searched.fetch_add(len, Ordering::Relaxed) < self.automaton_after
+        {
+            return None;
+        }
         self.automaton
             .get_or_init(|| {
                 // The prefilter does most of the searching, so the cheapest automaton to build
@@ -45,9 +61,9 @@ impl Needles {
         if haystack.len() < self.shortest {
             return false;
         }
-        match self.automaton() {
+        match self.automaton(haystack.len()) {
             Some(automaton) => automaton.is_match(haystack),
-            // An automaton too big to build: one search per needle finds the same.
+            // Not built yet, or too big to build: one search per needle finds the same.
             None => self
                 .needles
                 .iter()
@@ -71,6 +87,9 @@ impl Finder {
             shortest: needles.iter().map(|n| n.as_ref().len()).min().unwrap_or(0),
             cased,
             automaton: OnceLock::new(),
+            searched: AtomicUsize::new(0),
+            automaton_after: AUTOMATON_PAYBACK
+                * needles.iter().map(|n| n.as_ref().len()).sum::<usize>(),
         }))
     }
 
