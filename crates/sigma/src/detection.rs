@@ -46,6 +46,22 @@ pub(crate) struct Detection {
 }
 
 impl Detection {
+    /// Calls `f` on each regular expression of the detection.
+    pub(crate) fn each_regex(&mut self, f: &mut dyn FnMut(&mut crate::re::LazyRegex)) {
+        let items = self
+            .selections
+            .iter_mut()
+            .flat_map(|s| s.branches.iter_mut().flatten());
+        for item in items {
+            match &mut item.test {
+                ItemTest::Values { matchers, .. } | ItemTest::NotEqual(matchers) => {
+                    matchers.iter_mut().for_each(|m| m.each_regex(f));
+                }
+                ItemTest::Exists(_) => {}
+            }
+        }
+    }
+
     pub(crate) fn matches(&self, event: &Event<'_>) -> bool {
         self.eval(&self.condition, event)
     }

@@ -177,6 +177,15 @@ fn as_number(value: &Value) -> Option<f64> {
 }
 
 impl Matcher {
+    /// Calls `f` on each regular expression of the matcher.
+    pub(crate) fn each_regex(&mut self, f: &mut dyn FnMut(&mut LazyRegex)) {
+        match self {
+            Matcher::Regex(re) => f(re),
+            Matcher::AnyOf(options) => options.iter_mut().for_each(|m| m.each_regex(f)),
+            _ => {}
+        }
+    }
+
     /// Tests one (non-array) field value; field references read `event`.
     pub(crate) fn matches(&self, value: Option<&Value>, event: &Event<'_>) -> bool {
         let value = match (self, value) {

@@ -7,6 +7,7 @@
 //! the `regex` crate applies, so that an invalid one rejects its rule with the reason, and the
 //! automata are built on first use and shared by every clone of the matcher.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use regex::{Regex, RegexBuilder};
@@ -19,7 +20,7 @@ const SIZE_LIMIT: usize = 1 << 22;
 const LARGE_SIZE_LIMIT: usize = 1 << 30;
 
 /// The flags of the `re` modifier (`i`, `m`, `s`).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Flags {
     pub(crate) ignore_case: bool,
     pub(crate) multi_line: bool,
@@ -31,8 +32,11 @@ pub(crate) struct Flags {
 pub(crate) struct LazyRegex {
     pattern: Arc<str>,
     flags: Flags,
-    compiled: Arc<OnceLock<Option<Regex>>>,
+    compiled: Compiled,
 }
+
+/// An expression's program, built on first use (`None` if it cannot be built).
+type Compiled = Arc<OnceLock<Option<Regex>>>;
 
 impl LazyRegex {
     /// Checks `pattern` with `flags`; the error says why it is not a valid expression.
@@ -70,5 +74,22 @@ impl LazyRegex {
             })
             .as_ref()
             .is_some_and(|re| re.is_match(text))
+    }
+}
+
+/// The compiled programs of a rule set's expressions by pattern and flags: the same expression in
+/// several rules, or in the routes of one rule's log-source variants, is built once.
+#[derive(Debug, Default)]
+pub(crate) struct SharedRegexes(HashMap<(Arc<str>, Flags), Compiled>);
+
+impl SharedRegexes {
+    /// Makes `regex` use the program of the first expression seen with its pattern and flags.
+    pub(crate) fn share(&mut self, regex: &mut LazyRegex) {
+        let key = (Arc::clone(&regex.pattern), regex.flags);
+        let compiled = self
+            .0
+            .entry(key)
+            .or_insert_with(|| Arc::clone(&regex.compiled));
+        regex.compiled = Arc::clone(compiled);
     }
 }

@@ -13,6 +13,7 @@ use crate::index::Index;
 use crate::load::{self, LoadReport, LoadWarning, Rejection, Source};
 use crate::mapping::LogSourceMapping;
 use crate::parse::{Common, DetectionDef, Document};
+use crate::re::SharedRegexes;
 use crate::rule::{LogSource, RuleKind, RuleMeta, RuleRef};
 use crate::scan::Marks;
 
@@ -139,6 +140,10 @@ impl RuleSetBuilder {
                     report.rejected.push(Rejection { path, line, error });
                 }
             }
+        }
+        let mut regexes = SharedRegexes::default();
+        for route in set.routes.iter_mut().flatten() {
+            route.detection.each_regex(&mut |re| regexes.share(re));
         }
         set.index = Index::build(&set.routes);
         Ok((set, report))
