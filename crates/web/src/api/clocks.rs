@@ -238,6 +238,10 @@ pub(crate) fn routes() -> Vec<Route> {
 pub(super) fn replies() -> Vec<ReplySchema> {
     vec![
         reply::<ClocksBody>(Method::GET, "/api/v1/clocks", StatusCode::OK),
-        reply::<ClocksBody>(Method::GET, "/api/v1/incidents/{key}/clocks", StatusCode::OK),
+        reply::<ClocksBody>(
+            Method::GET,
+            "/api/v1/incidents/{key}/clocks",
+            StatusCode::OK,
+        ),
     ]
 }
