@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::Args as ClapArgs;
-use rampart_core::{Bundle, Command, Incident};
+use rampart_core::{Bundle, Command, Incident, IncidentId};
+use rampart_store::Appended;
 
 use hyper::Method;
 use rampart_core::Digest;
@@ -94,22 +95,7 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
     }
     let session = Session::open(globals)?;
     let id = session.incident_id(&args.key)?;
-    let ctx = session.context()?;
-    let recorded = session.run(session.store.append(id, |incident: &Incident| {
-        incident.decide(&ctx, Command::RecordExport, String::new())
-    }))?;
-    let entries = session.run(session.store.log_of(id))?;
-    let bundle = Bundle::new(
-        entries,
-        recorded.entry.global_head(),
-        jiff::Timestamp::now(),
-    )
-    .map_err(|e| {
-        Failure::new(
-            Code::VerificationFailed,
-            format!("the stored log does not replay: {e}"),
-        )
-    })?;
+    let (_, bundle) = record_then_bundle(&session, id, Command::RecordExport)?;
     write_new(&out, &serde_json::to_vec_pretty(&bundle)?)?;
     if args.include_evidence {
         std::fs::create_dir(&evidence_dir)
@@ -125,6 +111,32 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
         args.include_evidence.then_some(&evidence_dir),
     );
     Ok(Code::Ok)
+}
+
+/// Appends `command` (the record of an export or a disclosure) to the incident `id`, then bundles
+/// its log through that entry: what was appended, and the self-verifying bundle.
+fn record_then_bundle(
+    session: &Session,
+    id: IncidentId,
+    command: Command,
+) -> anyhow::Result<(Appended, Bundle)> {
+    let ctx = session.context()?;
+    let recorded = session.run(session.store.append(id, |incident: &Incident| {
+        incident.decide(&ctx, command, String::new())
+    }))?;
+    let entries = session.run(session.store.log_of(id))?;
+    let bundle = Bundle::new(
+        entries,
+        recorded.entry.global_head(),
+        jiff::Timestamp::now(),
+    )
+    .map_err(|e| {
+        Failure::new(
+            Code::VerificationFailed,
+            format!("the stored log does not replay: {e}"),
+        )
+    })?;
+    Ok((recorded, bundle))
 }
 
 /// One line on stderr: how many entries went where, and the evidence files if copied.

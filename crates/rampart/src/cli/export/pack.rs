@@ -7,12 +7,12 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use rampart_core::{Bundle, Command, Incident};
+use rampart_core::{Command, Incident};
 use zip::write::SimpleFileOptions;
 
-use super::write_new;
+use super::{record_then_bundle, write_new};
 use crate::cli::context::{Session, bad_input};
-use crate::cli::exit::{Code, Failure};
+use crate::cli::exit::Code;
 
 /// The parts of a pack, as the log names them.
 const PARTS: [&str; 4] = [
@@ -30,23 +30,9 @@ pub(super) fn run(
     to: String,
 ) -> anyhow::Result<Code> {
     let id = session.incident_id(key)?;
-    let ctx = session.context()?;
     let what = PARTS.map(str::to_owned).to_vec();
-    let recorded = session.run(session.store.append(id, |incident: &Incident| {
-        incident.decide(&ctx, Command::RecordDisclosure { to, what }, String::new())
-    }))?;
-    let entries = session.run(session.store.log_of(id))?;
-    let bundle = Bundle::new(
-        entries,
-        recorded.entry.global_head(),
-        jiff::Timestamp::now(),
-    )
-    .map_err(|e| {
-        Failure::new(
-            Code::VerificationFailed,
-            format!("the stored log does not replay: {e}"),
-        )
-    })?;
+    let (recorded, bundle) =
+        record_then_bundle(session, id, Command::RecordDisclosure { to, what })?;
     let incident = &recorded.incident;
     let sent: Vec<_> = incident.notices().iter().filter(|n| n.sent()).collect();
     let contents = [
