@@ -17,6 +17,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+/// The allocator of the `rampart` binary, so that the figures are those of `rampart verify` and
+/// `rampart serve`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{Seek, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};

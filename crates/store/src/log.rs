@@ -1,9 +1,12 @@
 //! Reading the log back: one incident's entries, every entry in global order in batches, and the
 //! verification of both chains against the heads the store keeps.
 
+use std::collections::VecDeque;
+
 use rampart_core::{
     BreakKind, ChainBreak, ChainHead, IncidentId, LogEntry, LogVerifier, VerifySummary,
 };
+use tokio::task::JoinHandle;
 
 use crate::Store;
 use crate::db::on_pool;
@@ -12,6 +15,20 @@ use crate::rows::{self, EntryRow};
 
 /// Entries read per query when streaming the whole log.
 pub const DEFAULT_BATCH: u32 = 10_000;
+/// Ranges of the log read at the same time during verification, each on its own reading
+/// connection.
+const READS_IN_FLIGHT: usize = 2;
+
+/// A query of log entries, every column in [`EntryRow`]'s order, with the rest of the statement.
+macro_rules! select_entries {
+    ($rest:literal) => {
+        concat!(
+            "SELECT global_seq, incident_id, seq, at, actor, kind, payload, text, prev_hash, ",
+            "hash, global_prev_hash, global_hash FROM log_entries ",
+            $rest
+        )
+    };
+}
 
 /// The outcome of verifying stored entries: a summary, or the first bad entry.
 pub type Verification = Result<VerifySummary, ChainBreak>;
@@ -31,14 +48,10 @@ impl Store {
     /// Every entry of one incident, in its order.
     pub async fn log_of(&self, incident: IncidentId) -> Result<Vec<LogEntry>, StoreError> {
         let found: Vec<EntryRow> = on_pool!(&self.db.pool, reader, |pool| {
-            sqlx::query_as(
-                "SELECT global_seq, incident_id, seq, at, actor, kind, payload, text, prev_hash, \
-                 hash, global_prev_hash, global_hash \
-                 FROM log_entries WHERE incident_id = $1 ORDER BY seq",
-            )
-            .bind(incident.as_uuid())
-            .fetch_all(pool)
-            .await
+            sqlx::query_as(select_entries!("WHERE incident_id = $1 ORDER BY seq"))
+                .bind(incident.as_uuid())
+                .fetch_all(pool)
+                .await
         })
         .map_err(self.db.fail("reading an incident's log"))?;
         found.into_iter().map(EntryRow::into_entry).collect()
@@ -62,24 +75,24 @@ impl Store {
         // the next verification.
         let head = self.global_head().await?;
         let mut verifier = LogVerifier::new();
-        // Batches are read on another task while the last one is checked: on a multi-threaded
-        // runtime, reading (the driver hands rows over one at a time, which is most of the cost)
-        // and hashing use both cores instead of taking turns.
-        let (batches, mut read) = tokio::sync::mpsc::channel(1);
-        let store = self.clone();
-        tokio::spawn(async move {
-            let mut entries = store.entries_in_global_order(DEFAULT_BATCH);
-            loop {
-                let batch = entries.next_batch().await;
-                let more = matches!(&batch, Ok(Some(b)) if b.last().is_some_and(|e| e.global_seq < head.seq));
-                if batches.send(batch).await.is_err() || !more {
-                    break;
-                }
-            }
-        });
-        while let Some(batch) = read.recv().await {
-            let Some(batch) = batch? else { break };
-            if let Err(bad) = check_up_to(&mut verifier, &batch, head.seq) {
+        // The log is read in ranges of global sequence numbers, [`READS_IN_FLIGHT`] at a time, each
+        // on a task of its own while the earliest is checked: reading (the driver hands rows over
+        // one at a time, which is most of the cost) and hashing use every core. A range the
+        // tampering left short or empty is read all the same, and the checks name what is missing.
+        let mut ranges = (0..head.seq)
+            .step_by(DEFAULT_BATCH as usize)
+            .map(|after| (after, head.seq.min(after + u64::from(DEFAULT_BATCH))));
+        let mut reading = Reads(VecDeque::new());
+        loop {
+            reading.fill(self, &mut ranges);
+            let Some(next) = reading.0.pop_front() else {
+                break;
+            };
+            let batch = next.await.map_err(|e| {
+                StoreError::Interrupted(format!("reading the log for verification stopped: {e}"))
+            })??;
+            reading.fill(self, &mut ranges);
+            if let Err(bad) = batch.iter().try_for_each(|entry| verifier.push(entry)) {
                 return Ok(Err(bad));
             }
         }
@@ -110,12 +123,58 @@ impl Store {
     }
 }
 
-/// Feeds the entries of `batch` up to global sequence number `end` to `verifier`.
-fn check_up_to(verifier: &mut LogVerifier, batch: &[LogEntry], end: u64) -> Result<(), ChainBreak> {
-    batch
-        .iter()
-        .take_while(|e| e.global_seq <= end)
-        .try_for_each(|entry| verifier.push(entry))
+impl Store {
+    /// The entries with global sequence numbers in `(after, last]`, in order.
+    async fn entries_in(&self, after: u64, last: u64) -> Result<Vec<LogEntry>, StoreError> {
+        let bound = |n| rows::to_i64(n, || format!("global sequence number {n}"));
+        let sql = select_entries!("WHERE global_seq > $1 AND global_seq <= $2 ORDER BY global_seq");
+        let found = self.fetch_entries(sql, bound(after)?, bound(last)?).await?;
+        found.into_iter().map(EntryRow::into_entry).collect()
+    }
+
+    /// Runs a query of entries that binds two integers.
+    async fn fetch_entries(
+        &self,
+        sql: &'static str,
+        first: i64,
+        second: i64,
+    ) -> Result<Vec<EntryRow>, StoreError> {
+        on_pool!(&self.db.pool, reader, |pool| {
+            sqlx::query_as(sql)
+                .bind(first)
+                .bind(second)
+                .fetch_all(pool)
+                .await
+        })
+        .map_err(self.db.fail("reading the log"))
+    }
+}
+
+/// Ranges of the log being read for verification, earliest first; dropped early (a bad entry was
+/// found, or the caller gave up), it stops the reads still running.
+struct Reads(VecDeque<JoinHandle<Result<Vec<LogEntry>, StoreError>>>);
+
+impl Reads {
+    /// Starts reading the next ranges until [`READS_IN_FLIGHT`] are being read.
+    fn fill(&mut self, store: &Store, ranges: &mut impl Iterator<Item = (u64, u64)>) {
+        while self.0.len() < READS_IN_FLIGHT {
+            let Some((after, last)) = ranges.next() else {
+                return;
+            };
+            let store = store.clone();
+            self.0.push_back(tokio::spawn(
+                async move { store.entries_in(after, last).await },
+            ));
+        }
+    }
+}
+
+impl Drop for Reads {
+    fn drop(&mut self) {
+        for read in &self.0 {
+            read.abort();
+        }
+    }
 }
 
 /// A walk over every log entry in global order, a batch at a time
@@ -134,19 +193,14 @@ impl GlobalEntries<'_> {
         if self.done {
             return Ok(None);
         }
-        let db = &self.store.db;
-        let found: Vec<EntryRow> = on_pool!(&db.pool, reader, |pool| {
-            sqlx::query_as(
-                "SELECT global_seq, incident_id, seq, at, actor, kind, payload, text, prev_hash, \
-                 hash, global_prev_hash, global_hash \
-                 FROM log_entries WHERE global_seq > $1 ORDER BY global_seq LIMIT $2",
+        let found = self
+            .store
+            .fetch_entries(
+                select_entries!("WHERE global_seq > $1 ORDER BY global_seq LIMIT $2"),
+                self.after,
+                i64::from(self.batch_size),
             )
-            .bind(self.after)
-            .bind(i64::from(self.batch_size))
-            .fetch_all(pool)
-            .await
-        })
-        .map_err(db.fail("reading the log"))?;
+            .await?;
         if found.len() < self.batch_size as usize {
             self.done = true;
         }
