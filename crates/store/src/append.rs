@@ -144,7 +144,7 @@ impl Store {
                 Ok(decided.appended)
             }
             Err(e) => {
-                writer.rollback().await;
+                writer.rollback(&self.db).await;
                 Err(e)
             }
         }

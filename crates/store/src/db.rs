@@ -27,9 +27,9 @@ pub(crate) static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/p
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long to wait for a PostgreSQL connection before calling the server unavailable.
 const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
-/// SQLite writing connections. The driver pings a connection each time it goes back to the pool;
-/// with two, the next append takes the other one instead of waiting for that round trip. SQLite
-/// still lets one of them write at a time: every transaction that writes begins `IMMEDIATE`
+/// SQLite writing connections: appends keep one between them (back in the pool, the driver would
+/// ping it on every return, a round trip to its worker thread), the other serves the other writes.
+/// SQLite still lets one of them write at a time: every transaction that writes begins `IMMEDIATE`
 /// (taking the write lock, waiting up to [`SQLITE_BUSY_TIMEOUT`]), appends are serialised in the
 /// process ([`crate::append`]), and other writes are single statements.
 const SQLITE_WRITERS: u32 = 2;
@@ -198,6 +198,7 @@ impl Db {
 
     /// Closes every connection (SQLite checkpoints its WAL on the last close).
     pub(crate) async fn close(&self) {
+        self.appends.release();
         match &self.pool {
             Pool::Sqlite { writer, reader } => {
                 reader.close().await;

@@ -13,8 +13,8 @@
 //! Bulk appends ([`Store::append_batch`](crate::Store::append_batch)) and openings run alone: they
 //! commit the open group first, then run their own transaction, all or nothing.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, PoisonError};
 
 use rampart_core::{DomainError, EntryDraft, Incident, IncidentId};
 use tokio::sync::{Mutex, MutexGuard, oneshot};
@@ -30,6 +30,9 @@ use crate::error::StoreError;
 pub(crate) struct Appends {
     open: Mutex<Option<Group>>,
     queued: AtomicUsize,
+    /// The SQLite connection the last append wrote on, kept for the next one: back in the pool,
+    /// the driver would ping it (a round trip to its worker thread) on every return.
+    kept: std::sync::Mutex<Option<Writer>>,
 }
 
 impl std::fmt::Debug for Appends {
@@ -52,6 +55,24 @@ pub(super) struct Group {
 type Ack = oneshot::Receiver<Result<Appended, StoreError>>;
 
 impl Appends {
+    /// The connection kept by the last append, if any.
+    pub(super) fn kept(&self) -> Option<Writer> {
+        self.kept
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// Keeps `writer`, whose transaction has ended, for the next append.
+    pub(super) fn keep(&self, writer: Writer) {
+        *self.kept.lock().unwrap_or_else(PoisonError::into_inner) = Some(writer);
+    }
+
+    /// Gives the kept connection back to its pool, which can then close.
+    pub(crate) fn release(&self) {
+        drop(self.kept());
+    }
+
     /// Waits for the open transaction, counted among the queued appends meanwhile.
     async fn enter(&self) -> MutexGuard<'_, Option<Group>> {
         struct Queued<'a>(&'a AtomicUsize);
@@ -148,7 +169,7 @@ impl Group {
             ..
         } = self;
         if members.is_empty() {
-            writer.rollback().await;
+            writer.rollback(db).await;
             return;
         }
         match writer.commit(db, &decided).await {

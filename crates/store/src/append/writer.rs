@@ -85,9 +85,12 @@ impl Writer {
         first: Option<IncidentId>,
     ) -> Result<(Writer, Decided), StoreError> {
         let fail = db.fail(OPERATION);
-        let mut writer: Writer = on_pool!(&db.pool, writer, |pool| {
-            pool.acquire().await.map_err(&fail)?.into()
-        });
+        let mut writer: Writer = match db.appends.kept() {
+            Some(kept) => kept,
+            None => on_pool!(&db.pool, writer, |pool| {
+                pool.acquire().await.map_err(&fail)?.into()
+            }),
+        };
         let read: (i64, Vec<u8>, Option<Json<serde_json::Value>>) =
             on_writer!(&mut writer, |conn, lock| {
                 if let Some(begin) = lock.begin_apart {
@@ -182,11 +185,11 @@ impl Writer {
         });
         match sent {
             Ok(()) => {
-                self.close_transaction();
+                self.close_transaction(db);
                 Ok(())
             }
             Err(e) => {
-                self.rollback().await;
+                self.rollback(db).await;
                 Err(db.fail(OPERATION)(e))
             }
         }
@@ -194,19 +197,23 @@ impl Writer {
 
     /// Rolls the transaction back. If that fails too (SQLite may already have rolled back, on a
     /// full disk), the connection is closed, which ends any transaction.
-    pub(super) async fn rollback(mut self) {
+    pub(super) async fn rollback(mut self, db: &Db) {
         let rolled_back = on_writer!(&mut self, |conn, _lock| {
             sqlx::query(ROLLBACK).execute(&mut *conn).await.is_ok()
         });
         if rolled_back {
-            self.close_transaction();
+            self.close_transaction(db);
         }
     }
 
-    /// Marks the transaction ended, so the connection goes back to the pool.
-    fn close_transaction(&mut self) {
-        match self {
-            Writer::Sqlite(writing) => writing.open = false,
+    /// Marks the transaction ended: a SQLite connection is kept for the next append, a PostgreSQL
+    /// one goes back to the pool (which checks it is still alive before handing it out again).
+    fn close_transaction(mut self, db: &Db) {
+        match &mut self {
+            Writer::Sqlite(writing) => {
+                writing.open = false;
+                db.appends.keep(self);
+            }
             Writer::Postgres(writing) => writing.open = false,
         }
     }
