@@ -85,6 +85,49 @@ impl ProjectionRow {
             key_number: i64::from(incident.key().number()),
         }
     }
+
+    /// Whether any column but `updated_at` differs from `other`'s.
+    pub(crate) fn differs_beyond_update_time(&self, other: &ProjectionRow) -> bool {
+        let ProjectionRow {
+            id,
+            state,
+            severity,
+            incident_type,
+            title,
+            amazon_information,
+            personal_data,
+            drill,
+            detected_at,
+            updated_at: _,
+            key_year,
+            key_number,
+        } = self;
+        (
+            id,
+            state,
+            severity,
+            incident_type,
+            title,
+            amazon_information,
+            personal_data,
+            drill,
+            detected_at,
+            key_year,
+            key_number,
+        ) != (
+            &other.id,
+            &other.state,
+            &other.severity,
+            &other.incident_type,
+            &other.title,
+            &other.amazon_information,
+            &other.personal_data,
+            &other.drill,
+            &other.detected_at,
+            &other.key_year,
+            &other.key_number,
+        )
+    }
 }
 
 /// An incident from its stored record.

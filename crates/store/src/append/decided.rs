@@ -20,8 +20,9 @@ pub(super) struct Decided {
     known: HashMap<IncidentId, Incident>,
     /// Incidents opened by the append, whose projection is inserted.
     opened: Vec<IncidentId>,
-    /// Existing incidents the append changed, whose projection is updated, in order.
-    changed: Vec<IncidentId>,
+    /// Existing incidents the append changed, whose projection is updated, in order, with their
+    /// columns as stored.
+    changed: Vec<(IncidentId, ProjectionRow)>,
     entries: Vec<EntryRow>,
     evidence: Vec<EvidenceRow>,
     pub(super) appended: Vec<Appended>,
@@ -70,10 +71,11 @@ impl Decided {
             .ok_or_else(|| StoreError::IncidentNotFound(id.to_string()))?;
         let entry = seal(decide(current)?, current.head(), self.global_head)?;
         let before = custodians(current);
+        let stored = ProjectionRow::of(current);
         let mut next = current.clone();
         next.apply(&entry)?;
-        if !self.changed.contains(&id) && !self.opened.contains(&id) {
-            self.changed.push(id);
+        if !self.changed.iter().any(|(changed, _)| *changed == id) && !self.opened.contains(&id) {
+            self.changed.push((id, stored));
         }
         self.record(entry, &before, next)
     }
@@ -98,7 +100,8 @@ impl Decided {
     }
 
     /// The writes, in an order the foreign keys accept: new incidents, entries, evidence rows,
-    /// then the projections of changed incidents as the last entry left each.
+    /// then the projections of changed incidents as the last entry left each (only the record and
+    /// the time of the last change where nothing else changed).
     pub(super) fn statements(&self) -> Vec<Statement<'_>> {
         let projection = |id: &IncidentId| {
             self.known
@@ -106,12 +109,20 @@ impl Decided {
                 .map(|incident| (ProjectionRow::of(incident), incident))
         };
         let opened = self.opened.iter().filter_map(projection);
-        let changed = self.changed.iter().filter_map(projection);
+        let changed = self.changed.iter().filter_map(|(id, stored)| {
+            projection(id).map(|(row, incident)| {
+                if row.differs_beyond_update_time(stored) {
+                    Statement::UpdateIncident(row, incident)
+                } else {
+                    Statement::UpdateRecord(row, incident)
+                }
+            })
+        });
         opened
             .map(|(row, incident)| Statement::InsertIncident(row, incident))
             .chain(self.entries.iter().map(Statement::Entry))
             .chain(self.evidence.iter().map(Statement::Evidence))
-            .chain(changed.map(|(row, incident)| Statement::UpdateIncident(row, incident)))
+            .chain(changed)
             .collect()
     }
 }

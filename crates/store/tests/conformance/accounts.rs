@@ -7,7 +7,9 @@ use rampart_store::{
     Visibility,
 };
 
-use crate::support::{TestStore, conformance, open};
+use rampart_core::incident::{Command, State};
+
+use crate::support::{self, TestStore, conformance, open};
 
 fn hash(n: u8) -> [u8; 32] {
     [n; 32]
@@ -159,6 +161,33 @@ conformance! {
         assert_eq!(recent.len(), 1);
         assert_eq!(recent[0].key, "INC-2026-0002");
         assert_eq!(recent[0].entry.incident, b.id());
+    }
+
+    async fn the_list_follows_every_entry(t: TestStore) {
+        // A note changes only the record and the time of the last change; a transition changes an
+        // indexed column too. Both show in the list's filters, counts and sort.
+        let a = open(&t.store, "Phishing mail").await.incident;
+        let b = open(&t.store, "VPN login from abroad").await.incident;
+        support::note(&t.store, &a, "Mail headers saved").await;
+        let mut q = query(Visibility::All);
+        q.sort = IncidentSort::Updated;
+        q.descending = true;
+        let first = |page: rampart_store::IncidentPage| page.incidents[0].key().to_string();
+        assert_eq!(first(t.store.incident_page(&q).await.unwrap()), "INC-2026-0001");
+        let to = State::Triage;
+        support::change(&t.store, &b, Command::Transition { to, at: None, reason: None }, "").await;
+        assert_eq!(first(t.store.incident_page(&q).await.unwrap()), "INC-2026-0002");
+        let mut triage = query(Visibility::All);
+        triage.filter.state = Some(to);
+        let page = t.store.incident_page(&triage).await.unwrap();
+        assert_eq!(page.incidents.len(), 1);
+        assert_eq!(page.incidents[0].id(), b.id());
+        let counts = t.store.incident_counts(&Visibility::All).await.unwrap();
+        let count = |state: &str| counts.iter().find(|c| c.state == state).map(|c| c.count);
+        assert_eq!((count("reported"), count("triage")), (Some(1), Some(1)));
+        let noted = t.store.incident(a.id()).await.unwrap();
+        assert_eq!(noted.head().seq, 2);
+        assert!(noted.updated_at() > a.updated_at());
     }
 
     async fn pages_follow_the_cursor_in_either_direction(t: TestStore) {
