@@ -37,8 +37,9 @@ const FILL_BATCH: usize = 10_000;
 /// Incidents the filled log is spread over.
 const FILL_INCIDENTS: usize = 100;
 /// Earlier figures of the same measurements on the same machine (2026-11-23, idle, disk sync
-/// about 0.2 ms; `docs/benchmarks-store.md`), with the targets: backend, the start of the
-/// measurement's name, figure.
+/// about 0.2 ms; `docs/benchmarks-store.md`; the WAL figure from before a note stopped rewriting
+/// the incident's other index entries), with the targets: backend, the start of the measurement's
+/// name, figure.
 const BASELINE: &[(&str, &str, &str)] = &[
     (
         "SQLite",
@@ -46,6 +47,11 @@ const BASELINE: &[(&str, &str, &str)] = &[
         "1,099 (target ≥ 2,000)",
     ),
     ("SQLite", "durable appends/s, 8 writers", "763"),
+    (
+        "SQLite",
+        "WAL written per append",
+        "37,492 bytes (9.1 page frames)",
+    ),
     ("PostgreSQL", "durable appends/s, 1 writer", "863"),
     ("PostgreSQL", "durable appends/s, 8 writers", "749"),
     ("SQLite", "verify ", "9.35 s for 1,000,000 (target ≤ 5 s)"),
@@ -69,6 +75,7 @@ fn main() {
         }
         .expect("temporary directory");
         rows.push(sync_latency(dir.path()));
+        rows.push(wal_per_append(&dir.path().join("wal")).await);
         let sqlite = StoreConfig::sqlite(dir.path().join("appends"));
         rows.extend(append_rates("SQLite", &sqlite, appends).await);
         match std::env::var("RAMPART_BENCH_DATABASE_URL") {
@@ -123,6 +130,37 @@ fn sync_latency(dir: &Path) -> Row {
             "{:.0} µs (at most {:.0} syncs/s)",
             each.as_secs_f64() * 1e6,
             1.0 / each.as_secs_f64()
+        ),
+    )
+}
+
+/// What one append writes to SQLite's WAL (and the commit syncs): the file's growth over notes
+/// spread across a few incidents, in bytes and in 4 KiB page frames. Deterministic, so it shows a
+/// change to the write path on a busy machine too.
+async fn wal_per_append(dir: &Path) -> Row {
+    const NOTES: usize = 60;
+    const FRAME: u64 = 4096 + 24;
+    let store = Store::open(&StoreConfig::sqlite(dir))
+        .await
+        .expect("open the store");
+    let mut incidents = Vec::new();
+    for n in 0..10 {
+        incidents.push(open(&store, n).await.id());
+    }
+    let wal = dir.join("rampart.db-wal");
+    let size = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    let before = size();
+    for n in 0..NOTES {
+        note(&store, incidents[n % incidents.len()], n).await;
+    }
+    let each = (size() - before) / NOTES as u64;
+    store.close().await;
+    (
+        "SQLite",
+        "WAL written per append (a note)".to_owned(),
+        format!(
+            "{each} bytes ({:.1} page frames)",
+            each as f64 / FRAME as f64
         ),
     )
 }
