@@ -111,6 +111,10 @@ impl Item {
 
     fn keyword_matches(&self, event: &Event<'_>) -> bool {
         let hit = |m: &Matcher| event.any_scalar(&mut |v| m.matches(Some(v), event));
+        // Some value matching some matcher: one walk over the values tries them all.
+        let any_hit = |matchers: &[Matcher]| {
+            event.any_scalar(&mut |v| matchers.iter().any(|m| m.matches(Some(v), event)))
+        };
         match &self.test {
             ItemTest::Values {
                 matchers,
@@ -119,8 +123,8 @@ impl Item {
             ItemTest::Values {
                 matchers,
                 all: false,
-            } => matchers.iter().any(hit),
-            ItemTest::NotEqual(matchers) => !matchers.iter().any(hit),
+            } => any_hit(matchers),
+            ItemTest::NotEqual(matchers) => !any_hit(matchers),
             ItemTest::Exists(_) => false,
         }
     }

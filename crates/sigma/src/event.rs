@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::matcher::with_text;
+
 /// The path present exactly in events of the Windows event log shape.
 pub(crate) const WINDOWS_ROOT: &str = "Event.System";
 
@@ -28,6 +30,13 @@ impl FieldPath {
 
     pub(crate) fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The top-level keys one of which an event not of the Windows shape has when it has this
+    /// field: the name itself, and for a dotted name its first part.
+    pub(crate) fn top_level_keys(&self) -> impl Iterator<Item = &str> {
+        let first = self.parts.first().filter(|_| self.parts.len() > 1);
+        std::iter::once(&*self.name).chain(first.map(|p| &**p))
     }
 
     /// Whether the name has no dot: [`Event::field`] then reads one key of the object it looks in.
@@ -145,6 +154,22 @@ impl<'a> Event<'a> {
             (Some(data), _) | (None, Some(data)) => data.values().any(|v| walk(v, visit)),
             (None, None) => walk(self.root, visit),
         }
+    }
+}
+
+/// Separates the values of [`Event::keyword_text`]: no needle holds it, so no occurrence found
+/// in the joined text spans two values.
+pub(crate) const KEYWORD_SEPARATOR: char = '\0';
+
+impl Event<'_> {
+    /// Appends the text of every value [`Event::any_scalar`] visits to `out`, each followed by
+    /// [`KEYWORD_SEPARATOR`]: a keyword scan then searches the event in one pass.
+    pub(crate) fn keyword_text(&self, out: &mut String) {
+        self.any_scalar(&mut |value| {
+            with_text(value, |text| out.push_str(text));
+            out.push(KEYWORD_SEPARATOR);
+            false
+        });
     }
 }
 

@@ -15,10 +15,10 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::compile::Route;
-use crate::event::{Event, FieldPath};
+use crate::event::{Event, FieldPath, KEYWORD_SEPARATOR};
 use crate::matcher::with_text;
-use crate::scan::{Marks, Scan};
-use crate::witness::{self, Needle};
+use crate::scan::{Marks, Scan, visit_fresh};
+use crate::witness::{self, Witness};
 
 /// Routes sharing a channel and event ID (or having none).
 #[derive(Debug, Default)]
@@ -29,6 +29,11 @@ struct Group {
     /// the Windows shape is then read key by key instead of looking every field up.
     by_name: Option<ByName>,
     keywords: Option<Scan>,
+    /// Routes with a [`Witness::Fields`], by the top-level keys that stand for those fields:
+    /// an event not of the Windows shape reaches them through its keys. Other events reach
+    /// them all (`present_any`).
+    present: FxHashMap<Box<str>, Vec<u32>>,
+    present_any: Vec<u32>,
 }
 
 /// A group's plain field names (to their index in `fields`) and the indexes of its dotted ones.
@@ -38,14 +43,27 @@ type ByName = (FxHashMap<Box<str>, usize>, Vec<usize>);
 const BY_NAME_AT: usize = 16;
 
 impl Group {
-    fn build(routes: &[u32], witnesses: &[Option<Vec<Needle>>]) -> Self {
+    fn build(routes: &[u32], witnesses: &[Option<Witness>]) -> Self {
         let mut group = Group::default();
         let mut by_field: BTreeMap<Option<FieldPath>, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
         for &route in routes {
             match &witnesses[route as usize] {
                 None => group.always.push(route),
-                Some(needles) => {
+                Some(Witness::Fields(fields)) => {
+                    group.present_any.push(route);
+                    for key in fields.iter().flat_map(FieldPath::top_level_keys) {
+                        let list = group.present.entry(key.into()).or_default();
+                        if list.last() != Some(&route) {
+                            list.push(route);
+                        }
+                    }
+                }
+                Some(Witness::Needles(needles)) => {
                     for (field, needle) in needles {
+                        let needle = match field {
+                            Some(_) => needle.as_str(),
+                            None => within_one_value(needle),
+                        };
                         let list = by_field
                             .entry(field.clone())
                             .or_default()
@@ -79,6 +97,18 @@ impl Group {
 
     fn candidates(&self, event: &Event<'_>, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
         self.always.iter().for_each(|&r| visit(r));
+        if !self.present_any.is_empty() {
+            match event.top_level() {
+                Some(top) => {
+                    for (key, _) in top {
+                        if let Some(routes) = self.present.get(key) {
+                            visit_fresh(routes, marks, visit);
+                        }
+                    }
+                }
+                None => visit_fresh(&self.present_any, marks, visit),
+            }
+        }
         match (&self.by_name, event.top_level()) {
             (Some((names, dotted)), Some(top)) => {
                 for (name, value) in top {
@@ -102,12 +132,21 @@ impl Group {
             }
         }
         if let Some(scan) = &self.keywords {
-            event.any_scalar(&mut |v| {
-                with_text(v, |t| scan.scan(t, marks, visit));
-                false
-            });
+            let text = marks.take_keyword_text(event);
+            scan.scan(&text, marks, visit);
+            marks.restore_keyword_text(text);
         }
     }
+}
+
+/// The longest part of a keyword needle free of [`KEYWORD_SEPARATOR`]: keyword scans search the
+/// event's values joined by it, and any occurrence of the needle holds that part within one
+/// value.
+fn within_one_value(needle: &str) -> &str {
+    needle
+        .split(KEYWORD_SEPARATOR)
+        .max_by_key(|part| part.len())
+        .unwrap_or(needle)
 }
 
 /// Scans a field's value, or each element of a list.

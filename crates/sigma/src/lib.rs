@@ -50,6 +50,7 @@ mod re;
 mod rule;
 mod ruleset;
 mod scan;
+mod searcher;
 mod tails;
 mod transform;
 mod witness;

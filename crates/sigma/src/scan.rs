@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
+use crate::event::Event;
+use crate::searcher::Searcher;
 use crate::tails::{self, Tails};
 
 /// Needles of one field (or of keywords) and the routes each needle stands for.
@@ -24,8 +24,8 @@ pub(crate) struct Scan {
     needles: Vec<String>,
     /// `Some` (built on first use) for the sets searched by their tails.
     tails: Option<OnceLock<Tails>>,
-    nfa: OnceLock<Option<AhoCorasick>>,
-    dfa: OnceLock<Option<AhoCorasick>>,
+    nfa: OnceLock<Option<Searcher>>,
+    dfa: OnceLock<Option<Searcher>>,
     /// Bytes searched so far, counted until the DFA is built.
     searched: AtomicUsize,
     /// Bytes to search before building the DFA; `usize::MAX` for sets too big for one.
@@ -75,36 +75,23 @@ impl Scan {
     /// The needles' automaton to search `len` more bytes with, or `None` when it cannot be
     /// built (too many states): then every route of the scan is a candidate, which the full
     /// evaluation sorts out.
-    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+    fn automaton(&self, len: usize) -> Option<&Searcher> {
         let dfa = match self.dfa.get() {
             Some(dfa) => dfa.as_ref(),
             None if self.dfa_after < usize::MAX
                 && self.searched.fetch_add(len, Ordering::Relaxed) >= self.dfa_after =>
             {
                 self.dfa
-                    .get_or_init(|| self.build(AhoCorasickKind::DFA))
+                    .get_or_init(|| Searcher::build(&self.needles, self.uniform, true))
                     .as_ref()
             }
             None => None,
         };
         dfa.or_else(|| {
             self.nfa
-                .get_or_init(|| self.build(AhoCorasickKind::ContiguousNFA))
+                .get_or_init(|| Searcher::build(&self.needles, self.uniform, false))
                 .as_ref()
         })
-    }
-
-    fn build(&self, kind: AhoCorasickKind) -> Option<AhoCorasick> {
-        let build = |kind| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(kind))
-                .build(&self.needles)
-                .ok()
-        };
-        // A set too big for a contiguous NFA still fits a noncontiguous one.
-        build(kind).or_else(|| build(AhoCorasickKind::NoncontiguousNFA))
     }
 
     pub(crate) fn scan(&self, text: &str, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
@@ -129,20 +116,15 @@ impl Scan {
                 .for_each(|routes| visit_fresh(routes, marks, visit));
             return;
         };
-        if self.uniform {
-            if automaton.is_match(text) {
-                visit_fresh(&self.routes[0], marks, visit);
-            }
-            return;
-        }
-        for found in automaton.find_overlapping_iter(text) {
-            visit_fresh(&self.routes[found.pattern().as_usize()], marks, visit);
-        }
+        let routes = &self.routes;
+        automaton.find_each(text.as_bytes(), &mut |i| {
+            visit_fresh(&routes[i], marks, visit)
+        });
     }
 }
 
 /// Visits the routes not yet visited for this event.
-fn visit_fresh(routes: &[u32], marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
+pub(crate) fn visit_fresh(routes: &[u32], marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
     for &route in routes {
         if marks.first(route) {
             visit(route);
@@ -150,11 +132,16 @@ fn visit_fresh(routes: &[u32], marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
     }
 }
 
-/// Per-event marks of routes already visited (generation counting: no clearing, no allocation).
+/// Per-event marks of routes already visited (generation counting: no clearing, no allocation),
+/// and the event's [keyword text](Event::keyword_text), joined once per event for the keyword
+/// scans and kept in a buffer reused from event to event.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Marks {
     seen: Vec<u32>,
     generation: u32,
+    keyword_text: String,
+    /// The generation `keyword_text` was joined for.
+    keyword_generation: u32,
 }
 
 impl Marks {
@@ -167,7 +154,24 @@ impl Marks {
         if self.generation == 0 {
             self.seen.iter_mut().for_each(|s| *s = 0);
             self.generation = 1;
+            self.keyword_generation = 0;
         }
+    }
+
+    /// Takes the event's keyword text (joined on first use for this event); give it back with
+    /// [`Marks::restore_keyword_text`] so the buffer is reused.
+    pub(crate) fn take_keyword_text(&mut self, event: &Event<'_>) -> String {
+        let mut text = std::mem::take(&mut self.keyword_text);
+        if self.keyword_generation != self.generation {
+            text.clear();
+            event.keyword_text(&mut text);
+            self.keyword_generation = self.generation;
+        }
+        text
+    }
+
+    pub(crate) fn restore_keyword_text(&mut self, text: String) {
+        self.keyword_text = text;
     }
 
     pub(crate) fn is_fresh(&self, route: u32) -> bool {

@@ -4,7 +4,9 @@
 //! such that a route can only match an event where one needle occurs, ASCII case-insensitively,
 //! in the text of that field. It is derived from the condition: a selection branch needs all its
 //! items, so any one item's needles will do; an `or` needs the union of its parts; a `not` gives
-//! nothing. Routes without a witness are always evaluated.
+//! nothing. A route without needles may still have fields one of which every event it matches
+//! has ([`Witness::Fields`]: only `null` accepts a missing field); events not of the Windows shape
+//! reach such a route through their top-level keys. Routes with neither are always evaluated.
 
 use crate::compile::Route;
 use crate::detection::{Detection, Expr, Item, ItemTest};
@@ -14,30 +16,78 @@ use crate::matcher::Matcher;
 /// One needle in one field (or in any value when `field` is `None`).
 pub(crate) type Needle = (Option<FieldPath>, String);
 
+/// What every event a route matches has.
+#[derive(Debug)]
+pub(crate) enum Witness {
+    /// One of these needles.
+    Needles(Vec<Needle>),
+    /// One of these fields (present, whatever its value): for the routes without needles.
+    Fields(Vec<FieldPath>),
+}
+
 /// The witness of a route, if it has one.
-pub(crate) fn of_route(route: &Route) -> Option<Vec<Needle>> {
-    of_expr(&route.detection, &route.detection.condition)
+pub(crate) fn of_route(route: &Route) -> Option<Witness> {
+    let detection = &route.detection;
+    of_expr(detection, &detection.condition)
+        .map(Witness::Needles)
+        .or_else(|| fields_of_expr(detection, &detection.condition).map(Witness::Fields))
+}
+
+/// Fields one of which is present in every event the expression matches.
+fn fields_of_expr(detection: &Detection, expr: &Expr) -> Option<Vec<FieldPath>> {
+    match expr {
+        Expr::Sel(i) => union(
+            detection.selections[*i]
+                .branches
+                .iter()
+                .map(|branch| Some(vec![branch.iter().find_map(required_field)?])),
+        ),
+        Expr::And(parts) => parts.iter().find_map(|p| fields_of_expr(detection, p)),
+        Expr::Or(parts) => union(parts.iter().map(|p| fields_of_expr(detection, p))),
+        Expr::Not(_) => None,
+    }
+}
+
+/// The item's field, when the item cannot hold on an event without it (of the value tests,
+/// only `null` accepts a missing field).
+fn required_field(item: &Item) -> Option<FieldPath> {
+    let field = item.field.as_ref()?;
+    let missing_ok = |m: &Matcher| matches!(m, Matcher::Null);
+    let required = match &item.test {
+        ItemTest::Values {
+            matchers,
+            all: true,
+        } => !matchers.iter().all(missing_ok),
+        ItemTest::Values {
+            matchers,
+            all: false,
+        } => !matchers.iter().any(missing_ok),
+        ItemTest::NotEqual(_) => true,
+        ItemTest::Exists(wanted) => *wanted,
+    };
+    required.then(|| field.clone())
 }
 
 fn of_expr(detection: &Detection, expr: &Expr) -> Option<Vec<Needle>> {
     match expr {
-        Expr::Sel(i) => {
-            let mut out = Vec::new();
-            for branch in &detection.selections[*i].branches {
-                out.extend(best(branch.iter().map(of_item))?);
-            }
-            Some(out)
-        }
+        Expr::Sel(i) => union(
+            detection.selections[*i]
+                .branches
+                .iter()
+                .map(|branch| best(branch.iter().map(of_item))),
+        ),
         Expr::And(parts) => best(parts.iter().map(|p| of_expr(detection, p))),
-        Expr::Or(parts) => {
-            let mut out = Vec::new();
-            for part in parts {
-                out.extend(of_expr(detection, part)?);
-            }
-            Some(out)
-        }
+        Expr::Or(parts) => union(parts.iter().map(|p| of_expr(detection, p))),
         Expr::Not(_) => None,
     }
+}
+
+/// Every part's witness together, when each part has one (all are needed to cover an OR).
+fn union<T>(mut parts: impl Iterator<Item = Option<Vec<T>>>) -> Option<Vec<T>> {
+    parts.try_fold(Vec::new(), |mut out, part| {
+        out.extend(part?);
+        Some(out)
+    })
 }
 
 /// The most selective of several sufficient witnesses: the one whose shortest needle is longest.
@@ -63,11 +113,7 @@ fn of_item(item: &Item) -> Option<Vec<Needle>> {
     if *all {
         best(matchers.iter().map(needles))
     } else {
-        let mut out = Vec::new();
-        for m in matchers {
-            out.extend(needles(m)?);
-        }
-        Some(out)
+        union(matchers.iter().map(needles))
     }
 }
 
