@@ -149,6 +149,7 @@ impl Marks {
         if self.seen.len() != routes {
             self.seen = vec![0; routes];
             self.generation = 0;
+            self.keyword_generation = 0;
         }
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
@@ -183,5 +184,30 @@ impl Marks {
         let fresh = *slot != self.generation;
         *slot = self.generation;
         fresh
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyword_text_is_joined_again_for_each_event_whatever_the_rule_set() {
+        let (first, second) = (
+            serde_json::json!({"a": "one", "b": 2}),
+            serde_json::json!({"a": "three"}),
+        );
+        let mut marks = Marks::default();
+        let joined = |marks: &mut Marks, json, routes| {
+            marks.reset(routes);
+            let text = marks.take_keyword_text(&Event::new(json));
+            let out = text.clone();
+            marks.restore_keyword_text(text);
+            out
+        };
+        assert_eq!(joined(&mut marks, &first, 4), "one\u{0}2\u{0}");
+        // Another rule set (another route count) restarts the generations.
+        assert_eq!(joined(&mut marks, &second, 5), "three\0");
+        assert_eq!(joined(&mut marks, &first, 5), "one\u{0}2\u{0}");
     }
 }
