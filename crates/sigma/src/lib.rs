@@ -54,6 +54,7 @@ mod searcher;
 mod tails;
 mod transform;
 mod witness;
+mod yaml;
 
 pub use correlation::{CorrelationDetection, CorrelationEngine};
 pub use error::{LoadError, MappingError, RuleError};

@@ -8,6 +8,7 @@ use serde::Deserialize as _;
 
 use crate::error::{LoadError, RuleError};
 use crate::parse::{self, Document};
+use crate::yaml;
 
 /// A rule document that was not loaded.
 #[derive(Debug, Clone)]
@@ -185,25 +186,46 @@ fn document_lines(text: &str) -> Vec<(usize, usize, usize)> {
 
 fn parse_file(path: &Path, text: &str) -> Vec<Parsed> {
     let spans = document_lines(text);
+    quick_parse(path, text, &spans).unwrap_or_else(|| full_parse(path, text, &spans))
+}
+
+/// Reads the documents with the rule-subset reader; `None` if one of them is outside it.
+fn quick_parse(path: &Path, text: &str, spans: &[(usize, usize, usize)]) -> Option<Vec<Parsed>> {
+    let mut out = Vec::new();
+    for &(line, start, end) in spans {
+        let doc_text = text.get(start..end).unwrap_or_default();
+        match yaml::document(doc_text)? {
+            yaml_serde::Value::Null => {}
+            value => out.push(parsed(path, line, &value, doc_text)),
+        }
+    }
+    Some(out)
+}
+
+/// A rule document read into a YAML value, parsed into a rule.
+fn parsed(path: &Path, line: usize, value: &yaml_serde::Value, doc_text: &str) -> Parsed {
+    let result = parse::document(value);
+    let line = match &result {
+        Err(e) => line + locate(doc_text, e),
+        Ok(_) => line,
+    };
+    Parsed {
+        path: path.to_owned(),
+        line,
+        result,
+        text: doc_text.to_owned(),
+    }
+}
+
+/// Reads the documents with the full YAML parser, which also explains malformed YAML.
+fn full_parse(path: &Path, text: &str, spans: &[(usize, usize, usize)]) -> Vec<Parsed> {
     let mut out = Vec::new();
     for (i, doc) in yaml_serde::Deserializer::from_str(text).enumerate() {
         let (line, start, end) = spans.get(i).copied().unwrap_or((1, 0, text.len()));
         let doc_text = text.get(start..end).unwrap_or_default();
         match yaml_serde::Value::deserialize(doc) {
             Ok(yaml_serde::Value::Null) => {}
-            Ok(value) => {
-                let result = parse::document(&value);
-                let line = match &result {
-                    Err(e) => line + locate(doc_text, e),
-                    Ok(_) => line,
-                };
-                out.push(Parsed {
-                    path: path.to_owned(),
-                    line,
-                    result,
-                    text: doc_text.to_owned(),
-                });
-            }
+            Ok(value) => out.push(parsed(path, line, &value, doc_text)),
             Err(e) => {
                 let line = e.location().map_or(line, |l| l.line());
                 out.push(Parsed {
