@@ -11,7 +11,7 @@ use crate::error::{LoadError, RuleError};
 use crate::event::Event;
 use crate::index::Index;
 use crate::load::{self, LoadReport, LoadWarning, Rejection, Source};
-use crate::mapping::LogSourceMapping;
+use crate::mapping::{LogSourceMapping, Resolved};
 use crate::parse::{Common, DetectionDef, Document};
 use crate::re::SharedRegexes;
 use crate::rule::{LogSource, RuleKind, RuleMeta, RuleRef};
@@ -63,6 +63,8 @@ impl RuleSetBuilder {
         let mut detections = Vec::new();
         let mut correlations = Vec::new();
         let mut filters = Vec::new();
+        let mut sources: HashMap<LogSource, usize> = HashMap::new();
+        let mut resolved: Vec<Resolved> = Vec::new();
         for p in parsed {
             match p.result {
                 Err(error) => report.rejected.push(Rejection {
@@ -71,7 +73,16 @@ impl RuleSetBuilder {
                     error,
                 }),
                 Ok(Document::Detection(common, def)) => {
-                    detections.push((p.path, p.line, p.text, common, def))
+                    // Rules share a few hundred log sources: each is resolved once.
+                    let n = match sources.get(&common.logsource) {
+                        Some(&n) => n,
+                        None => {
+                            resolved.push(mapping.resolve(&common.logsource));
+                            sources.insert(common.logsource.clone(), resolved.len() - 1);
+                            resolved.len() - 1
+                        }
+                    };
+                    detections.push((p.path, p.line, p.text, common, def, n))
                 }
                 Ok(Document::Correlation(common, def)) => {
                     correlations.push((p.path, p.line, p.text, common, def))
@@ -84,9 +95,9 @@ impl RuleSetBuilder {
         let placeholders = (!self.placeholders.is_empty()).then_some(&self.placeholders);
         let compiled: Vec<_> = detections
             .into_par_iter()
-            .map(|(path, line, text, common, def)| {
+            .map(|(path, line, text, common, def, n)| {
                 // The definition is dropped here, on the worker, once compiled.
-                let result = compile_routes(&mapping, &common.logsource, &def, placeholders);
+                let result = compile_routes(&resolved[n], &def, placeholders);
                 (path, line, text, common, result)
             })
             .collect();
@@ -153,12 +164,10 @@ impl RuleSetBuilder {
 type Compiled = (Vec<Route>, Vec<String>);
 
 fn compile_routes(
-    mapping: &LogSourceMapping,
-    logsource: &LogSource,
+    resolved: &Resolved,
     def: &DetectionDef,
     placeholders: Option<&HashMap<String, Vec<String>>>,
 ) -> Result<Compiled, RuleError> {
-    let resolved = mapping.resolve(logsource);
     let mut notes: Vec<String> = resolved
         .unmapped
         .iter()
