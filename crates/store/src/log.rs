@@ -16,8 +16,10 @@ use crate::rows::{self, EntryRow};
 /// Entries read per query when streaming the whole log.
 pub const DEFAULT_BATCH: u32 = 10_000;
 /// Ranges of the log read at the same time during verification, each on its own reading
-/// connection.
-const READS_IN_FLIGHT: usize = 2;
+/// connection: three of SQLite's four, so that a server verifying its log still answers other
+/// reads. Two keep both cores of a small machine busy; a third rides out the pauses of each
+/// connection's hand-over (500,000 entries, busy 2-core machine: 2.8–3.4 s against 3.0–3.7 s).
+const READS_IN_FLIGHT: usize = 3;
 
 /// A query of log entries, every column in [`EntryRow`]'s order, with the rest of the statement.
 macro_rules! select_entries {
