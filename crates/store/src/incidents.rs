@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::db::on_pool;
 use crate::error::StoreError;
+use crate::select::{Select, run_select};
 
 /// An incident named by its key or its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,21 +174,13 @@ impl Store {
 
     /// The incidents that match `filter`, by key (oldest year first, then by number).
     pub async fn incidents(&self, filter: &IncidentFilter) -> Result<Vec<Incident>, StoreError> {
+        let mut select = Select::incidents("key_year, key_number, record");
+        select.filter(filter);
+        select.push(" ORDER BY key_year, key_number");
         let found: Vec<(i64, i64, Json<serde_json::Value>)> =
-            on_pool!(&self.db.pool, reader, |pool| {
-                sqlx::query_as(
-                    "SELECT key_year, key_number, record FROM incidents \
-                     WHERE ($1 IS NULL OR state = $1) \
-                     AND ($2 IS NULL OR severity = $2) \
-                     AND ($3 IS NULL OR incident_type = $3) \
-                     ORDER BY key_year, key_number",
-                )
-                .bind(filter.state.map(State::name))
-                .bind(filter.severity.map(Severity::name))
-                .bind(filter.incident_type.as_ref().map(IncidentType::name))
-                .fetch_all(pool)
-                .await
-            })
+            on_pool!(&self.db.pool, reader, |pool| run_select!(
+                &select, pool, fetch_all
+            ))
             .map_err(self.db.fail("listing incidents"))?;
         found
             .into_iter()

@@ -34,6 +34,7 @@ mod notice_templates;
 pub mod outbox;
 mod plan;
 mod rows;
+mod select;
 mod sessions;
 
 use std::path::Path;

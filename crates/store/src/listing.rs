@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use rampart_core::Incident;
-use rampart_core::incident::{IncidentType, Severity, State};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -14,6 +13,7 @@ use crate::db::on_pool;
 use crate::error::StoreError;
 use crate::incidents::{IncidentFilter, decode_record};
 use crate::rows::EntryRow;
+use crate::select::{Param, Select, run_select};
 
 /// Which incidents a reader may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,60 +100,60 @@ pub struct RecentEntry {
     pub entry: rampart_core::LogEntry,
 }
 
-/// The statement for one sort column and its ORDER BY: `$1`–`$3` filters, `$4` the title pattern,
-/// `$5` the opener, `$6` the reviewer, `$7`–`$9` the cursor, `$10` the limit.
-macro_rules! page_sql {
-    ($col:literal, $cmp:literal, $order:literal) => {
-        concat!(
-            "SELECT ",
-            $col,
-            ", key_year, key_number, record FROM incidents \
-             WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR severity = $2) \
-             AND ($3 IS NULL OR incident_type = $3) \
-             AND ($4 IS NULL OR LOWER(title) LIKE $4 ESCAPE '\\') \
-             AND ($5 IS NULL OR EXISTS (SELECT 1 FROM log_entries o WHERE o.incident_id = \
-             incidents.id AND o.seq = 1 AND o.actor = $5)) \
-             AND ($6 IS NULL OR EXISTS (SELECT 1 FROM incident_shares s WHERE s.incident_id = \
-             incidents.id AND s.user_id = $6)) \
-             AND (",
-            $col,
-            ", key_year, key_number) ",
-            $cmp,
-            " ($7, $8, $9) \
-             ORDER BY ",
-            $order,
-            " LIMIT $10"
-        )
+/// The statement for one page of `query`: its filters, search and visibility as conditions, the
+/// position after the cursor (if any), and the order of `sort`, which the index of the sort
+/// column (or, with a filter, the filter's index) walks without sorting.
+pub(crate) fn statement(query: &IncidentQuery, search: Option<String>, limit: u32) -> Select {
+    let column = match query.sort {
+        IncidentSort::Key => None,
+        IncidentSort::Detected => Some("detected_at"),
+        IncidentSort::Updated => Some("updated_at"),
     };
-}
-
-fn statement(sort: IncidentSort, descending: bool) -> &'static str {
-    match (sort, descending) {
-        // The key once in ORDER BY: named twice, SQLite sorts every row of the year instead of
-        // walking the key's index and stopping at the page's end.
-        (IncidentSort::Key, false) => page_sql!("key_year", ">", "key_year ASC, key_number ASC"),
-        (IncidentSort::Key, true) => page_sql!("key_year", "<", "key_year DESC, key_number DESC"),
-        (IncidentSort::Detected, false) => page_sql!(
-            "detected_at",
-            ">",
-            "detected_at ASC, key_year ASC, key_number ASC"
-        ),
-        (IncidentSort::Detected, true) => page_sql!(
-            "detected_at",
-            "<",
-            "detected_at DESC, key_year DESC, key_number DESC"
-        ),
-        (IncidentSort::Updated, false) => page_sql!(
-            "updated_at",
-            ">",
-            "updated_at ASC, key_year ASC, key_number ASC"
-        ),
-        (IncidentSort::Updated, true) => page_sql!(
-            "updated_at",
-            "<",
-            "updated_at DESC, key_year DESC, key_number DESC"
-        ),
+    let mut select = Select::incidents(&format!(
+        "{}, key_year, key_number, record",
+        column.unwrap_or("key_year")
+    ));
+    select.filter(&query.filter);
+    if let Some(pattern) = search {
+        select.and(|s| {
+            format!(
+                "LOWER(title) LIKE {} ESCAPE '\\'",
+                s.bind(Param::Text(pattern))
+            )
+        });
     }
+    select.visible(&query.visibility);
+    let (cmp, dir) = if query.descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    if let Some(after) = query.after {
+        select.and(|s| {
+            let key = format!(
+                "{}, {}",
+                s.bind(Param::Int(after.year)),
+                s.bind(Param::Int(after.number))
+            );
+            match column {
+                // The key once only: named twice, SQLite sorts every row of the year instead of
+                // walking the key's index and stopping at the page's end.
+                None => format!("(key_year, key_number) {cmp} ({key})"),
+                Some(c) => {
+                    let value = s.bind(Param::Int(after.value));
+                    format!("({c}, key_year, key_number) {cmp} ({value}, {key})")
+                }
+            }
+        });
+    }
+    let order = match column {
+        None => format!(" ORDER BY key_year {dir}, key_number {dir}"),
+        Some(c) => format!(" ORDER BY {c} {dir}, key_year {dir}, key_number {dir}"),
+    };
+    select.push(&order);
+    let limit = select.bind(Param::Int(i64::from(limit) + 1));
+    select.push(&format!(" LIMIT {limit}"));
+    select
 }
 
 /// `text` as a `LIKE` pattern matching titles that contain it, any case.
@@ -174,35 +174,16 @@ impl Store {
     /// One page of the incidents `query` selects.
     pub async fn incident_page(&self, query: &IncidentQuery) -> Result<IncidentPage, StoreError> {
         let limit = query.limit.clamp(1, MAX_PAGE);
-        let edge = if query.descending { i64::MAX } else { i64::MIN };
-        let after = query.after.unwrap_or(Cursor {
-            value: edge,
-            year: edge,
-            number: edge,
-        });
-        let (opener, reviewer) = visibility_params(&query.visibility);
         let search = query
             .search
             .as_deref()
             .filter(|s| !s.trim().is_empty())
             .map(|s| contains_pattern(s.trim()));
-        let sql = statement(query.sort, query.descending);
+        let select = statement(query, search, limit);
         let rows: Vec<(i64, i64, i64, Json<serde_json::Value>)> =
-            on_pool!(&self.db.pool, reader, |pool| {
-                sqlx::query_as(sql)
-                    .bind(query.filter.state.map(State::name))
-                    .bind(query.filter.severity.map(Severity::name))
-                    .bind(query.filter.incident_type.as_ref().map(IncidentType::name))
-                    .bind(search.as_deref())
-                    .bind(opener)
-                    .bind(reviewer)
-                    .bind(after.value)
-                    .bind(after.year)
-                    .bind(after.number)
-                    .bind(i64::from(limit) + 1)
-                    .fetch_all(pool)
-                    .await
-            })
+            on_pool!(&self.db.pool, reader, |pool| run_select!(
+                &select, pool, fetch_all
+            ))
             .map_err(self.db.fail("listing incidents"))?;
         let more = rows.len() > limit as usize;
         let mut incidents = Vec::with_capacity(rows.len().min(limit as usize));
@@ -231,22 +212,14 @@ impl Store {
         &self,
         visibility: &Visibility,
     ) -> Result<Vec<StateCount>, StoreError> {
-        let (opener, reviewer) = visibility_params(visibility);
-        let rows: Vec<(String, Option<String>, i64)> = on_pool!(&self.db.pool, reader, |pool| {
-            sqlx::query_as(
-                "SELECT state, severity, COUNT(*) FROM incidents \
-                 WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM log_entries o WHERE o.incident_id = \
-                 incidents.id AND o.seq = 1 AND o.actor = $1)) \
-                 AND ($2 IS NULL OR EXISTS (SELECT 1 FROM incident_shares s WHERE s.incident_id = \
-                 incidents.id AND s.user_id = $2)) \
-                 GROUP BY state, severity ORDER BY state, severity",
-            )
-            .bind(opener)
-            .bind(reviewer)
-            .fetch_all(pool)
-            .await
-        })
-        .map_err(self.db.fail("counting incidents"))?;
+        let mut select = Select::incidents("state, severity, COUNT(*)");
+        select.visible(visibility);
+        select.push(" GROUP BY state, severity ORDER BY state, severity");
+        let rows: Vec<(String, Option<String>, i64)> =
+            on_pool!(&self.db.pool, reader, |pool| run_select!(
+                &select, pool, fetch_all
+            ))
+            .map_err(self.db.fail("counting incidents"))?;
         Ok(rows
             .into_iter()
             .map(|(state, severity, n)| StateCount {
@@ -293,14 +266,6 @@ impl Store {
             recent.push(RecentEntry { key, entry });
         }
         Ok(recent)
-    }
-}
-
-fn visibility_params(visibility: &Visibility) -> (Option<&str>, Option<Uuid>) {
-    match visibility {
-        Visibility::All => (None, None),
-        Visibility::OpenedBy(actor) => (Some(actor.as_str()), None),
-        Visibility::SharedWith(user) => (None, Some(*user)),
     }
 }
 
