@@ -24,6 +24,7 @@ mod calendar;
 mod catalog;
 mod clocks;
 mod error;
+pub mod moves;
 mod period;
 mod raw;
 mod settings;

@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Plan, Review};
 use crate::record::{PlanEntry, PlanEvent, TrainingRecord};
@@ -126,7 +126,7 @@ pub fn add_months(at: Timestamp, months: u16) -> Timestamp {
 }
 
 /// Whether a member's required course is done.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TrainingState {
     /// Completed and not expired.
@@ -138,7 +138,7 @@ pub enum TrainingState {
 }
 
 /// One course one member must hold, and where it stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrainingStatus {
     /// The member id.
     pub member: String,

@@ -77,6 +77,8 @@ fn main() -> ExitCode {
             | Command::Task(_)
             | Command::Page(_)
             | Command::Plan(_)
+            | Command::Clocks(_)
+            | Command::Training(_)
     );
     if globals.server.is_some() && !remote_verb {
         // The variant's name is the verb's (`Plan(…)` is `rampart plan`).

@@ -50,7 +50,7 @@ pub use listing::{
     Cursor, IncidentPage, IncidentQuery, IncidentSort, MAX_PAGE, RecentEntry, StateCount,
     Visibility,
 };
-pub use log::{DEFAULT_BATCH, GlobalEntries, Verification};
+pub use log::{DEFAULT_BATCH, GlobalEntries, Verification, verify_incident_log};
 pub use notice_shares::NoticeShare;
 pub use notice_templates::NoticeTemplate;
 pub use plan::{PlanApplied, PlanVersion};

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use rampart_core::{
-    BreakKind, ChainBreak, ChainHead, IncidentId, LogEntry, LogVerifier, VerifySummary,
+    BreakKind, ChainBreak, ChainHead, Incident, IncidentId, LogEntry, LogVerifier, VerifySummary,
 };
 use tokio::task::JoinHandle;
 
@@ -104,24 +104,9 @@ impl Store {
     /// Verifies one incident's chain and that it ends at the head recorded in the incident's
     /// projection (which is written in the same transaction as each entry).
     pub async fn verify_incident(&self, incident: IncidentId) -> Result<Verification, StoreError> {
-        let expected = self.incident(incident).await?.head();
-        let mut verifier = LogVerifier::for_incident(incident);
-        let mut found = ChainHead::GENESIS;
-        for entry in self.log_of(incident).await? {
-            if let Err(bad) = verifier.push(&entry) {
-                return Ok(Err(bad));
-            }
-            found = entry.incident_head();
-        }
-        let summary = verifier.finish();
-        if found != expected {
-            return Ok(Err(ChainBreak {
-                index: summary.entries,
-                entry: None,
-                kind: Box::new(BreakKind::Truncated { expected, found }),
-            }));
-        }
-        Ok(Ok(summary))
+        let recorded = self.incident(incident).await?;
+        let log = self.log_of(incident).await?;
+        Ok(verify_incident_log(&recorded, &log))
     }
 }
 
@@ -177,6 +162,28 @@ impl Drop for Reads {
             read.abort();
         }
     }
+}
+
+/// Verifies `log`, the whole log of `incident` as read with [`Store::log_of`] after `incident`
+/// itself, and that it ends at the head recorded in `incident` (as [`Store::verify_incident`]
+/// does, for a caller that already holds both).
+pub fn verify_incident_log(incident: &Incident, log: &[LogEntry]) -> Verification {
+    let expected = incident.head();
+    let mut verifier = LogVerifier::for_incident(incident.id());
+    let mut found = ChainHead::GENESIS;
+    for entry in log {
+        verifier.push(entry)?;
+        found = entry.incident_head();
+    }
+    let summary = verifier.finish();
+    if found != expected {
+        return Err(ChainBreak {
+            index: summary.entries,
+            entry: None,
+            kind: Box::new(BreakKind::Truncated { expected, found }),
+        });
+    }
+    Ok(summary)
 }
 
 /// A walk over every log entry in global order, a batch at a time

@@ -23,6 +23,7 @@ pub use row::{AttemptRecord, MessageRecord};
 use crate::Store;
 use crate::db::{Pool, on_pool};
 use crate::error::StoreError;
+use crate::select::{Param, Select, run_select};
 use row::{AttemptRow, MessageRow, micros};
 
 /// Where a message is in its delivery.
@@ -216,12 +217,6 @@ const SELECT_ATTEMPTS: &str = "SELECT attempt, started_at, finished_at, outcome,
 const SELECT_ATTACHMENTS: &str = "SELECT file_name, media_type, content FROM outbox_attachments \
      WHERE message_id = $1 ORDER BY position";
 const SELECT_MESSAGE: &str = concat!("SELECT ", columns!(), " FROM outbox_messages WHERE id = $1");
-const SELECT_MESSAGES: &str = concat!(
-    "SELECT ",
-    columns!(),
-    " FROM outbox_messages WHERE ($1 IS NULL OR state = $1) \
-     AND ($2 IS NULL OR incident_id = $2) ORDER BY created_at DESC, id DESC LIMIT $3"
-);
 const RETRY: &str = "UPDATE outbox_messages SET state = 'pending', next_attempt_at = $2, \
      max_attempts = attempts + $3, last_error = NULL \
      WHERE id = $1 AND state IN ('pending', 'failed')";
@@ -455,15 +450,16 @@ impl Store {
         filter: &OutboxFilter,
     ) -> Result<Vec<MessageRecord>, StoreError> {
         let fail = self.db.fail("listing the outbox");
-        let limit = filter.limit.map_or(i64::MAX, i64::from);
+        // Only the filters given, so that an incident's messages are found by its index.
+        let mut select = Select::table("outbox_messages", columns!());
+        select.equal("state", filter.state.map(MessageState::name));
+        if let Some(incident) = filter.incident {
+            select.and(|s| format!("incident_id = {}", s.bind(Param::Id(*incident.as_uuid()))));
+        }
+        let limit = select.bind(Param::Int(filter.limit.map_or(i64::MAX, i64::from)));
+        select.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {limit}"));
         let rows: Vec<MessageRow> = on_pool!(&self.db.pool, reader, |pool| {
-            sqlx::query_as(SELECT_MESSAGES)
-                .bind(filter.state.map(MessageState::name))
-                .bind(filter.incident.map(|i| *i.as_uuid()))
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-                .map_err(&fail)?
+            run_select!(&select, pool, fetch_all).map_err(&fail)?
         });
         rows.into_iter().map(MessageRow::into_record).collect()
     }

@@ -1,4 +1,4 @@
-//! Incident list statements built from the filters actually given. A condition written as
+//! List statements (incidents, the outbox) built from the filters actually given. A condition written as
 //! `($1 IS NULL OR state = $1)` hides the column from the planner (neither SQLite nor PostgreSQL
 //! can choose an index for it), so a rare filter would walk the whole key index; here a filter
 //! that is absent is left out of the text, and one that is given is `state = $n`, which the
@@ -29,8 +29,13 @@ pub(crate) struct Select {
 impl Select {
     /// Starts `SELECT {columns} FROM incidents`.
     pub(crate) fn incidents(columns: &str) -> Self {
+        Self::table("incidents", columns)
+    }
+
+    /// Starts `SELECT {columns} FROM {table}`.
+    pub(crate) fn table(table: &str, columns: &str) -> Self {
         Select {
-            sql: format!("SELECT {columns} FROM incidents"),
+            sql: format!("SELECT {columns} FROM {table}"),
             ..Select::default()
         }
     }
@@ -156,6 +161,24 @@ mod tests {
         );
     }
 
+    /// A first page (or the page after `after`) of 50 with `filter`, by `sort`.
+    fn page(
+        filter: &IncidentFilter,
+        sort: IncidentSort,
+        descending: bool,
+        after: Option<Cursor>,
+    ) -> IncidentQuery {
+        IncidentQuery {
+            filter: filter.clone(),
+            search: None,
+            visibility: Visibility::All,
+            sort,
+            descending,
+            after,
+            limit: 50,
+        }
+    }
+
     /// SQLite's plan for the page `query` asks for, one line per step.
     async fn plan(store: &Store, query: &IncidentQuery) -> Vec<String> {
         let mut select = statement(query, None, query.limit);
@@ -201,15 +224,7 @@ mod tests {
                         number: 42,
                     }),
                 ] {
-                    let query = IncidentQuery {
-                        filter: filter.clone(),
-                        search: None,
-                        visibility: Visibility::All,
-                        sort: IncidentSort::Key,
-                        descending,
-                        after,
-                        limit: 50,
-                    };
+                    let query = page(&filter, IncidentSort::Key, descending, after);
                     let steps = plan(&store, &query).await;
                     assert_eq!(
                         steps,
@@ -233,15 +248,7 @@ mod tests {
                 }
             }
             // By last change: the filter's index finds the matches, which are then sorted.
-            let query = IncidentQuery {
-                filter: filter.clone(),
-                search: None,
-                visibility: Visibility::All,
-                sort: IncidentSort::Updated,
-                descending: true,
-                after: None,
-                limit: 50,
-            };
+            let query = page(&filter, IncidentSort::Updated, true, None);
             let steps = plan(&store, &query).await;
             assert!(
                 steps[0].starts_with(&format!("SEARCH incidents USING INDEX {index}")),
@@ -249,15 +256,12 @@ mod tests {
             );
         }
         // Unfiltered, the sort column's index is walked and nothing is sorted.
-        let query = IncidentQuery {
-            filter: IncidentFilter::default(),
-            search: None,
-            visibility: Visibility::All,
-            sort: IncidentSort::Updated,
-            descending: true,
-            after: None,
-            limit: 50,
-        };
+        let query = page(
+            &IncidentFilter::default(),
+            IncidentSort::Updated,
+            true,
+            None,
+        );
         assert_eq!(
             plan(&store, &query).await,
             ["SCAN incidents USING INDEX incidents_by_updated"]

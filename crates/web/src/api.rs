@@ -11,6 +11,7 @@ mod evidence;
 mod incidents;
 mod openapi;
 pub(crate) mod plan;
+mod record;
 pub(crate) mod respond;
 
 pub(crate) use accounts::{check_name, new_link, sign_in_with, take_link};
@@ -37,6 +38,7 @@ use crate::error::{ApiError, ErrorCode};
 pub(crate) fn routes() -> Vec<Route> {
     let mut all = accounts::routes();
     all.extend(incidents::routes());
+    all.extend(record::routes());
     all.extend(evidence::routes());
     all.extend(openapi::routes());
     all.extend(plan::routes());
@@ -66,6 +68,7 @@ pub(crate) fn body<T: JsonSchema>(method: Method, path: &'static str) -> BodySch
 pub(crate) fn bodies() -> Vec<BodySchema> {
     let mut all = accounts::bodies();
     all.extend(incidents::bodies());
+    all.extend(record::bodies());
     all.extend(evidence::bodies());
     all
 }
@@ -116,6 +119,7 @@ pub(crate) fn no_content(method: Method, path: &'static str) -> ReplySchema {
 pub(crate) fn replies() -> Vec<ReplySchema> {
     let mut all = accounts::replies();
     all.extend(incidents::replies());
+    all.extend(record::replies());
     all.extend(evidence::replies());
     all.extend(plan::replies());
     all.extend(respond::replies());

@@ -11,10 +11,13 @@ use rampart_core::incident::{ClockId, Proof};
 use rampart_core::{Command, Digest, DomainError, Incident};
 use rampart_store::IncidentFilter;
 
+use anyhow::Context as _;
+
 use super::context::{Globals, Session, bad_input, parse_time, parse_value, read_settings};
 use super::exit::Code;
 use super::incident::report_entry;
 use super::output;
+use super::remote::{Remote, local_only};
 
 /// Arguments of `rampart clocks`.
 #[derive(Debug, ClapArgs)]
@@ -67,6 +70,12 @@ struct MissedArgs {
 
 /// Runs `rampart clocks`.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    if let Some(remote) = Remote::from_globals(globals)? {
+        return match args.verb {
+            None => list_remote(&remote, globals, args.all),
+            Some(_) => Err(local_only("clocks met|missed|remind")),
+        };
+    }
     let session = Session::open(globals)?;
     let config = config(&session)?;
     match args.verb {
@@ -132,6 +141,33 @@ fn list(session: &Session, config: &Config, globals: &Globals, all: bool) -> any
     Ok(Code::Ok)
 }
 
+/// The clocks on a server, as it computes them from its regimes: the running clocks of open
+/// incidents (`/api/v1/clocks`), or with `--all` every clock of every incident, ended ones too.
+fn list_remote(remote: &Remote, globals: &Globals, all: bool) -> anyhow::Result<Code> {
+    #[derive(serde::Deserialize)]
+    struct Clocks {
+        clocks: Vec<serde_json::Value>,
+    }
+    let clocks = if all {
+        let mut clocks = Vec::new();
+        for incident in super::incident::remote::incidents(remote, &[])? {
+            let path = format!("/api/v1/incidents/{}/clocks", incident.key());
+            clocks.extend(remote.get::<Clocks>(&path, &[])?.clocks);
+        }
+        clocks
+    } else {
+        remote.get::<Clocks>("/api/v1/clocks", &[])?.clocks
+    };
+    if globals.json {
+        output::json(&clocks)?;
+        return Ok(Code::Ok);
+    }
+    let served: Vec<render::Served> = serde_json::from_value(serde_json::Value::Array(clocks))
+        .context("the server's clocks are not what was expected")?;
+    render::served_table(served)?;
+    Ok(Code::Ok)
+}
+
 /// Appends the entry `command` decides on incident `key`; its text names the clocks the change
 /// moves (and the command's reason is in its payload).
 pub(crate) fn change_moving_clocks(
@@ -144,7 +180,7 @@ pub(crate) fn change_moving_clocks(
     let ctx = session.context()?;
     let appended = session.run(session.store.append(id, |incident: &Incident| {
         let mut draft = incident.decide(&ctx, command, String::new())?;
-        draft.text = render::moves(&config, incident, &draft);
+        draft.text = rampart_clock::moves::sentence(&config, incident, &draft);
         Ok(draft)
     }))?;
     report_entry(&appended.incident, &appended.entry);

@@ -20,7 +20,7 @@ use rampart_store::IncidentFilter;
 use super::context::{Globals, Session, domain_error, incident_ref, parse_time, parse_value};
 use super::exit::Code;
 use super::output;
-use super::remote::{Remote, local_only};
+use super::remote::Remote;
 
 /// Arguments of `rampart incident`.
 #[derive(Debug, ClapArgs)]
@@ -151,7 +151,9 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
                 let path = format!("/roles/{}", role.name());
                 remote::change(&remote, Method::DELETE, &a.key, &path, None)
             }
-            _ => Err(local_only("incident show|update|facts")),
+            Verb::Show(a) => show::run_remote(&remote, globals, a),
+            Verb::Update(a) => update::run_remote(&remote, a),
+            Verb::Facts(a) => facts::run_remote(&remote, a),
         };
     }
     let session = Session::open(globals)?;

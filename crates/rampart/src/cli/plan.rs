@@ -2,7 +2,7 @@
 //! plan file, print the format's JSON Schema; apply a file as a new stored version, compare
 //! versions, list the plan log, record reviews and major changes, and show what is due.
 
-mod remote;
+pub(crate) mod remote;
 mod render;
 mod review;
 mod versions;

@@ -235,9 +235,10 @@ fn client() -> anyhow::Result<HttpsClient> {
     Ok(Client::builder(TokioExecutor::new()).build(https))
 }
 
-/// A verb that has no remote form yet: refused before anything is sent.
+/// A verb that has no remote form (the API has no route for it): refused before anything is sent.
 pub(crate) fn local_only(verb: &str) -> anyhow::Error {
     bad_input(format!(
-        "`rampart {verb}` works on the local store only; drop --server (and RAMPART_SERVER)"
+        "`rampart {verb}` has no remote form: the server's API has no route for it; run it on \
+         the server's host against its data directory, without --server (and RAMPART_SERVER)"
     ))
 }

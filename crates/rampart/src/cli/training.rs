@@ -10,6 +10,7 @@ use super::context::{Globals, Session, bad_input};
 use super::exit::Code;
 use super::output;
 use super::plan::stored_plan;
+use super::remote::{Remote, local_only};
 
 /// Arguments of `rampart training`.
 #[derive(Debug, ClapArgs)]
@@ -48,6 +49,9 @@ struct AddArgs {
 
 /// Runs `rampart training`.
 pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    if let Some(remote) = Remote::from_globals(globals)? {
+        return run_remote(&remote, globals, args.verb);
+    }
     let session = Session::open(globals)?;
     let plan = stored_plan(&session)?;
     match args.verb {
@@ -73,6 +77,33 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             print(globals, &due)
         }
     }
+}
+
+/// `training list|overdue` on a server (`GET /api/v1/training`, today on the server); recording
+/// a completion has no API route.
+fn run_remote(remote: &Remote, globals: &Globals, verb: Verb) -> anyhow::Result<Code> {
+    #[derive(serde::Deserialize)]
+    struct Training {
+        training: Vec<TrainingStatus>,
+    }
+    let (member, overdue) = match verb {
+        Verb::Add(_) => return Err(local_only("training add")),
+        Verb::List { member } => (member, false),
+        Verb::Overdue => (None, true),
+    };
+    if let Some(m) = &member {
+        let plan = super::plan::remote::plan_in_force(remote)?;
+        if !plan.members.contains_key(m) {
+            return Err(unknown_member(&plan, m));
+        }
+    }
+    let all = remote.get::<Training>("/api/v1/training", &[])?.training;
+    let shown: Vec<TrainingStatus> = all
+        .into_iter()
+        .filter(|t| member.as_ref().is_none_or(|m| *m == t.member))
+        .filter(|t| !overdue || t.state != TrainingState::Current)
+        .collect();
+    print(globals, &shown)
 }
 
 /// Every required course of every member under `plan`, as of today.

@@ -1,147 +1,13 @@
 //! Remote mode against a real `rampart serve` on a loopback port (SQLite): `incident list`,
 //! `incident open`, `evidence …`, `export` and `verify` over `/api/v1` print what local mode prints,
 //! table and JSON, with the same exit codes for bad input; verbs with no remote form say so; and
-//! the token never shows in what the command prints.
+//! the token never shows in what the command prints. `record`: show, update, facts and clocks.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead as _, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod record;
+mod served;
 
-/// A served data directory; the server stops when this is dropped.
-struct Served {
-    _dir: tempfile::TempDir,
-    data: PathBuf,
-    server: Child,
-    url: String,
-    token: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.server.kill();
-        let _ = self.server.wait();
-    }
-}
-
-fn rampart(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rampart"));
-    command
-        .args(args)
-        .env("RAMPART_DATA_DIR", data)
-        .env("RAMPART_ACTOR", "alice")
-        .env_remove("RAMPART_DATABASE_URL")
-        .env_remove("RAMPART_SERVER")
-        .env_remove("RAMPART_TOKEN");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().unwrap()
-}
-
-/// Opens two incidents locally, then serves the directory and makes an administrator's token.
-fn served() -> Served {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    for title in ["Unknown SP-API calls", "Lost laptop"] {
-        let out = rampart(
-            &data,
-            &[
-                "incident",
-                "open",
-                "--title",
-                title,
-                "--type",
-                "unauthorized_access",
-            ],
-            &[],
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let mut server = Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("RAMPART_DATA_DIR", &data)
-        .env_remove("RAMPART_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let (mut url, mut link) = (None, None);
-    while url.is_none() || link.is_none() {
-        let line = lines.next().expect("the server's start-up lines").unwrap();
-        if let Some(rest) = line.split("serving on ").nth(1) {
-            url = rest.split_whitespace().next().map(str::to_owned);
-        }
-        if let Some(at) = line.find("http://")
-            && line.contains("setup?token=")
-        {
-            link = Some(line[at..].trim().to_owned());
-        }
-    }
-    // Keep reading the request log so the server never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    let url = url.unwrap();
-    let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/lib/api_token.py");
-    let out = Command::new("python3")
-        .arg(helper)
-        .arg(&url)
-        .arg(link.unwrap())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-    Served {
-        _dir: dir,
-        data,
-        server,
-        url,
-        token,
-    }
-}
-
-impl Served {
-    fn local(&self, args: &[&str]) -> Output {
-        rampart(&self.data, args, &[])
-    }
-
-    /// Runs against the server from an empty directory, the token in the environment.
-    fn remote(&self, args: &[&str]) -> Output {
-        let elsewhere = tempfile::tempdir().unwrap();
-        let mut all = vec!["--server", self.url.as_str()];
-        all.extend_from_slice(args);
-        rampart(
-            &elsewhere.path().join("nothing"),
-            &all,
-            &[("RAMPART_TOKEN", &self.token)],
-        )
-    }
-}
-
-impl Served {
-    /// Runs `args` against the server: it must succeed and say `said`.
-    fn remote_says(&self, args: &[&str], said: &str) {
-        let out = self.remote(args);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-        assert!(text(&out).contains(said), "{said:?} in {}", text(&out));
-    }
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+use served::{rampart, served, text};
 
 #[test]
 fn listing_and_verifying_on_a_server_print_what_local_mode_prints() {
@@ -219,7 +85,21 @@ fn a_server_refuses_with_the_exit_codes_of_local_mode() {
 
     for (args, verb) in [
         (&["outbox", "list"][..], "`rampart outbox`"),
-        (&["incident", "show", "INC-2026-0001"], "`rampart incident"),
+        (
+            &["training", "add", "alice", "ir-basics"],
+            "`rampart training add`",
+        ),
+        (
+            &[
+                "clocks",
+                "missed",
+                "INC-2026-0001",
+                "gdpr.authority",
+                "--reason",
+                "r",
+            ],
+            "`rampart clocks met|missed|remind`",
+        ),
         (
             &[
                 "export",
@@ -235,7 +115,7 @@ fn a_server_refuses_with_the_exit_codes_of_local_mode() {
         let elsewhere = s.remote(args);
         assert_eq!(elsewhere.status.code(), Some(1), "{}", text(&elsewhere));
         assert!(
-            text(&elsewhere).contains(verb) && text(&elsewhere).contains("local store only"),
+            text(&elsewhere).contains(verb) && text(&elsewhere).contains("has no remote form"),
             "{}",
             text(&elsewhere)
         );
@@ -465,7 +345,7 @@ fn the_record_tasks_and_pages_on_a_server_are_those_of_local_mode() {
 
     let escalate = s.remote(&["page", "escalate"]);
     assert_eq!(escalate.status.code(), Some(1), "{}", text(&escalate));
-    assert!(text(&escalate).contains("`rampart page escalate` works on the local store only"));
+    assert!(text(&escalate).contains("`rampart page escalate` has no remote form"));
 }
 
 #[test]
@@ -488,9 +368,24 @@ fn the_plan_on_a_server_is_shown_as_in_local_mode() {
             "{args:?}"
         );
     }
+    for args in [
+        &["training", "list"][..],
+        &["--json", "training", "list"],
+        &["training", "overdue"],
+    ] {
+        let (local, remote) = (s.local(args), s.remote(args));
+        assert_eq!(remote.status.code(), Some(0), "{}", text(&remote));
+        assert_eq!(remote.stdout, local.stdout, "{args:?}");
+    }
+    let (local, remote) = (
+        s.local(&["training", "list", "--member", "nobody"]),
+        s.remote(&["training", "list", "--member", "nobody"]),
+    );
+    assert_eq!(remote.status.code(), Some(1), "{}", text(&remote));
+    assert_eq!(remote.stderr, local.stderr);
     let status = s.remote(&["plan", "status"]);
     assert_eq!(status.status.code(), Some(1), "{}", text(&status));
-    assert!(text(&status).contains("`rampart plan apply|status|review|change` works on the local"));
+    assert!(text(&status).contains("`rampart plan apply|status|review|change` has no remote form"));
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -30,8 +30,15 @@ pub(crate) fn company(app: &App) -> Result<CompanySettings, ApiError> {
 
 /// The regimes in force.
 pub(crate) fn config(app: &App) -> Result<Config, ApiError> {
+    Ok(company_and_config(app)?.1)
+}
+
+/// The company's settings and the regimes in force, from one reading of the settings.
+pub(crate) fn company_and_config(app: &App) -> Result<(CompanySettings, Config), ApiError> {
     let settings = company(app)?;
-    clock_config(app.store().config().data_dir(), &settings.clocks).map_err(ApiError::internal)
+    let config = clock_config(app.store().config().data_dir(), &settings.clocks)
+        .map_err(ApiError::internal)?;
+    Ok((settings, config))
 }
 
 /// Every clock of `incident` at `now`, sorted by time left.
@@ -104,6 +111,10 @@ pub(crate) struct ClockBody {
     threshold: Option<String>,
     /// Where it stands, in words: `3h 12m left`, `overdue by 2h 0m`, `met`.
     text: String,
+    /// The time left as `rampart clocks` shows it: `5h 12m`, `-2h 0m` when overdue, `-` otherwise.
+    left: String,
+    /// The status as `rampart clocks` shows it: `running 80% (past 75%)`, `OVERDUE`, `met`, …
+    status_text: String,
     /// How it ended, if it has.
     outcome: Option<OutcomeBody>,
 }
@@ -174,6 +185,8 @@ impl From<&ClockView> for ClockBody {
             percent: v.percent,
             threshold: v.threshold.map(|t| t.name().to_owned()),
             text: v.sentence(),
+            left: v.left_text(),
+            status_text: v.status_text(),
             outcome: c.outcome.as_ref().map(OutcomeBody::from),
         }
     }
@@ -184,6 +197,26 @@ impl From<&ClockView> for ClockBody {
 pub(crate) struct ClocksBody {
     /// Sorted by time left: running and overdue first, then without a deadline, then ended.
     clocks: Vec<ClockBody>,
+}
+
+/// A deadline that applies to the incident but whose clock has not started.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct PendingBody {
+    /// The clock it will start, `regime.deadline`.
+    clock: String,
+    /// What must be done.
+    deadline: String,
+    /// The fact it waits for.
+    waiting_for: String,
+}
+
+/// One incident's clocks.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct IncidentClocksBody {
+    /// Sorted by time left: running and overdue first, then without a deadline, then ended.
+    clocks: Vec<ClockBody>,
+    /// Deadlines that apply but have not started, each with the fact it waits for.
+    pending: Vec<PendingBody>,
 }
 
 fn answer(views: &[ClockView]) -> Json<ClocksBody> {
@@ -205,13 +238,27 @@ async fn clocks_of(
     State(app): State<App>,
     principal: Principal,
     ApiPath(key): ApiPath<String>,
-) -> Result<Json<ClocksBody>, ApiError> {
+) -> Result<Json<IncidentClocksBody>, ApiError> {
     let incident = visible_incident(&app, &principal, &key).await?;
-    Ok(answer(&incident_clocks(
-        &config(&app)?,
-        &incident,
-        Timestamp::now(),
-    )?))
+    let config = config(&app)?;
+    let pending = config
+        .evaluate(&incident)
+        .map_err(|e| ApiError::internal(format!("{}: {e}", incident.key())))?
+        .pending;
+    Ok(Json(IncidentClocksBody {
+        clocks: incident_clocks(&config, &incident, Timestamp::now())?
+            .iter()
+            .map(ClockBody::from)
+            .collect(),
+        pending: pending
+            .into_iter()
+            .map(|p| PendingBody {
+                clock: p.id.to_string(),
+                deadline: p.deadline,
+                waiting_for: p.waiting_for,
+            })
+            .collect(),
+    }))
 }
 
 /// The clock routes.
@@ -238,7 +285,7 @@ pub(crate) fn routes() -> Vec<Route> {
 pub(super) fn replies() -> Vec<ReplySchema> {
     vec![
         reply::<ClocksBody>(Method::GET, "/api/v1/clocks", StatusCode::OK),
-        reply::<ClocksBody>(
+        reply::<IncidentClocksBody>(
             Method::GET,
             "/api/v1/incidents/{key}/clocks",
             StatusCode::OK,

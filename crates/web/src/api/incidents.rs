@@ -6,12 +6,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post, put};
+use axum::routing::{delete, get, post, put};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use rampart_core::incident::{
-    Detail, Impact, Role, Severity, SeverityOverride, State as LifecycleState, Updated,
+    Detail, Impact, Role, Severity, SeverityOverride, State as LifecycleState,
 };
 use rampart_core::incident::{Notice, Registers};
 use rampart_core::{Command, Context, Incident, IncidentId, LogEntry, OpenIncident, ZonedTime};
@@ -284,26 +284,36 @@ pub(crate) async fn change(
     command: Command,
     text: String,
 ) -> Result<Response, ApiError> {
+    change_with(app, principal, key, command, text, None).await
+}
+
+/// [`change`], and with the regimes in force `clocks`, the entry's text names the clocks the
+/// change moves (as `rampart incident update` and `facts` write it).
+pub(crate) async fn change_with(
+    app: &App,
+    principal: &Principal,
+    key: &str,
+    command: Command,
+    text: String,
+    clocks: Option<&rampart_clock::Config>,
+) -> Result<Response, ApiError> {
     let incident = visible_incident(app, principal, key).await?;
     let ctx = context(app, principal);
     let appended = app
         .store()
-        .append(incident.id(), |current| current.decide(&ctx, command, text))
+        .append(incident.id(), |current| {
+            let mut draft = current.decide(&ctx, command, text)?;
+            if let Some(config) = clocks {
+                draft.text = rampart_clock::moves::sentence(config, current, &draft);
+            }
+            Ok(draft)
+        })
         .await?;
     let changed = Changed {
         incident: appended.incident,
         entry: appended.entry,
     };
     Ok(Json(changed).into_response())
-}
-
-async fn update(
-    State(app): State<App>,
-    principal: Principal,
-    ApiPath(key): ApiPath<String>,
-    ApiJson(body): ApiJson<Updated>,
-) -> Result<Response, ApiError> {
-    change(&app, &principal, &key, Command::Update(body), String::new()).await
 }
 
 /// A move to `state`, with a reason where the lifecycle asks for one.
@@ -428,7 +438,6 @@ pub(super) fn bodies() -> Vec<BodySchema> {
         body::<NoteBody>(Method::POST, "/api/v1/incidents/{key}/notes"),
         body::<RemovalBody>(Method::POST, "/api/v1/incidents/{key}/details/{id}/removal"),
         body::<AssignBody>(Method::PUT, "/api/v1/incidents/{key}/roles/{role}"),
-        body::<Updated>(Method::PATCH, "/api/v1/incidents/{key}"),
         body::<Detail>(Method::POST, "/api/v1/incidents/{key}/details"),
     ]
 }
@@ -448,7 +457,6 @@ pub(super) fn replies() -> Vec<ReplySchema> {
         ),
     ];
     let changes = [
-        (Method::PATCH, path),
         (Method::POST, "/api/v1/incidents/{key}/transitions"),
         (Method::POST, "/api/v1/incidents/{key}/notes"),
         (Method::POST, "/api/v1/incidents/{key}/details"),
@@ -487,13 +495,6 @@ pub(crate) fn routes() -> Vec<Route> {
             Access::Read,
             "An incident's record",
             get(show),
-        ),
-        route(
-            Method::PATCH,
-            "/api/v1/incidents/{key}",
-            Access::Respond,
-            "Change title, summary, type, flags, impact or timestamps",
-            patch(update),
         ),
         route(
             Method::GET,

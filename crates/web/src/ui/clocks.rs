@@ -10,7 +10,7 @@ use rampart_core::Incident;
 use rampart_core::incident::ClockOutcome;
 
 use super::UiError;
-use crate::api::clocks::{config, incident_clocks, open_clocks};
+use crate::api::clocks::{incident_clocks, open_clocks};
 use crate::app::App;
 use crate::auth::Principal;
 
@@ -96,7 +96,10 @@ pub(crate) async fn dashboard_rows(
 }
 
 /// Every clock of `incident`, running ones by time left first.
-pub(crate) fn incident_rows(app: &App, incident: &Incident) -> Result<Vec<ClockRow>, UiError> {
-    let views = incident_clocks(&config(app)?, incident, Timestamp::now())?;
+pub(crate) fn incident_rows(
+    config: &rampart_clock::Config,
+    incident: &Incident,
+) -> Result<Vec<ClockRow>, UiError> {
+    let views = incident_clocks(config, incident, Timestamp::now())?;
     Ok(views.iter().map(ClockRow::of).collect())
 }

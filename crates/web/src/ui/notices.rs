@@ -133,17 +133,26 @@ fn view(
     }
 }
 
-/// The notices and holds of `incident`.
-pub(crate) async fn notices_view(app: &App, incident: &Incident) -> Result<NoticesView, UiError> {
-    let settings = company(app)?.notices;
-    let evaluation = config(app)?
+/// The notices and holds of `incident`, under the company's notice settings and regimes.
+pub(crate) async fn notices_view(
+    app: &App,
+    incident: &Incident,
+    settings: &NoticeSettings,
+    config: &rampart_clock::Config,
+) -> Result<NoticesView, UiError> {
+    let evaluation = config
         .evaluate(incident)
         .map_err(|e| ApiError::internal(format!("{}: {e}", incident.key())))?;
     let registers = incident.registers();
-    let users = app.store().users().await?;
+    // The accounts name who a notice is shared with, and whom it can be: none without notices.
+    let users = if incident.notices().is_empty() {
+        Vec::new()
+    } else {
+        app.store().users().await?
+    };
     let mut notices = Vec::new();
     for n in incident.notices() {
-        let mut v = view(incident, n, &settings, &evaluation);
+        let mut v = view(incident, n, settings, &evaluation);
         for share in app.store().notice_shares(incident.id(), n.id).await? {
             let name = users.iter().find(|u| u.id == share.user);
             let name = name.map_or_else(|| share.user.to_string(), |u| u.name.clone());

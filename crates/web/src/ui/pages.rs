@@ -332,8 +332,9 @@ pub(crate) async fn incident_page(
 ) -> Result<IncidentPage, UiError> {
     let key = incident.key().to_string();
     let log = app.store().log_of(incident.id()).await?;
-    let chain = app.store().verify_incident(incident.id()).await?;
-    let (chain, chain_ok) = match chain {
+    // The chain is checked on the entries just read, against the head recorded in `incident`
+    // (read before them), as `Store::verify_incident` would read both again.
+    let (chain, chain_ok) = match rampart_store::verify_incident_log(incident, &log) {
         Ok(summary) => (
             format!("verified: {} entries, hash chain intact", summary.entries),
             true,
@@ -350,6 +351,7 @@ pub(crate) async fn incident_page(
     .filter_map(|(on, name)| on.then_some(name))
     .collect();
     let can_respond = Access::Respond.allows(principal.user.role);
+    let (company, config) = crate::api::clocks::company_and_config(app)?;
     Ok(IncidentPage {
         layout: Layout::of(principal),
         flash: flash.as_ref().map(|(m, _)| m.clone()),
@@ -406,8 +408,8 @@ pub(crate) async fn incident_page(
             .map(|e| EntryView::of(key.clone(), e))
             .collect(),
         response: super::respond::response_view(app, incident).await?,
-        clocks: super::clocks::incident_rows(app, incident)?,
-        notices: super::notices::notices_view(app, incident).await?,
+        clocks: super::clocks::incident_rows(&config, incident)?,
+        notices: super::notices::notices_view(app, incident, &company.notices, &config).await?,
         deliveries: super::deliveries::delivery_lines(app, incident).await?,
         key,
     })

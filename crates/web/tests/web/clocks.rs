@@ -88,4 +88,73 @@ both_backends! {
         assert_eq!(ended["outcome"]["reason"], "the contact was unreachable");
         assert_eq!(t.get("/api/v1/clocks", &responder).await.json["clocks"], json!([]), "ended: off the dashboard");
     }
+
+    async fn facts_updates_and_the_severity_name_the_clocks_they_move(t: TestApp) {
+        let responder = t.user("rita", UserRole::Responder).await;
+        let viewer = t.user("vera", UserRole::Viewer).await;
+        let key = t.open(&responder, "Keys in a public repository").await;
+        let path = format!("/api/v1/incidents/{key}");
+
+        let moved = t
+            .json(Method::PATCH, &path, &responder,
+                  json!({ "amazon_information": true, "detected": "2026-03-05T09:00:00Z",
+                          "reason": "found in the API logs" }))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.json);
+        assert_eq!(moved.json["entry"]["kind"], "incident.updated");
+        assert_eq!(moved.json["entry"]["text"],
+                   "clocks recomputed: amazon_incident.notice started, due 2026-03-06T09:00:00Z");
+
+        let facts = t
+            .json(Method::POST, &format!("{path}/facts"), &responder,
+                  json!({ "legal_process_received": "2026-03-10T12:00:00Z",
+                          "residents": { "US-CA": 600 } }))
+            .await;
+        assert_eq!(facts.status, StatusCode::OK, "{}", facts.json);
+        assert_eq!(facts.json["entry"]["kind"], "incident.facts_recorded");
+        assert_eq!(facts.json["entry"]["text"],
+                   "clocks recomputed: amazon_legal_process.notice started, due 2026-03-11T12:00:00Z");
+        assert_eq!(facts.json["incident"]["facts"]["residents"]["US-CA"], 600);
+
+        let high = t
+            .json(Method::POST, &format!("{path}/severity"), &responder,
+                  json!({ "severity": "high", "reason": "customer data" }))
+            .await;
+        assert_eq!(high.status, StatusCode::OK, "{}", high.json);
+        assert_eq!(high.json["incident"]["severity_override"]["severity"], "high");
+        let matrix = t
+            .json(Method::POST, &format!("{path}/severity"), &responder,
+                  json!({ "severity": null, "reason": "back to the matrix" }))
+            .await;
+        assert_eq!(matrix.status, StatusCode::OK, "{}", matrix.json);
+        assert_eq!(matrix.json["entry"]["kind"], "incident.severity_overridden");
+
+        // Refused, and nothing written: an unknown severity, a moved time without a reason,
+        // an unknown field, a viewer.
+        for (route, body, status) in [
+            ("/severity", json!({ "severity": "huge", "reason": "r" }), StatusCode::BAD_REQUEST),
+            ("/facts", json!({ "legal_process_received": "2026-03-11T12:00:00Z" }),
+             StatusCode::UNPROCESSABLE_ENTITY),
+            ("/facts", json!({ "residents": { "US-CA": 1 }, "sideways": true }),
+             StatusCode::BAD_REQUEST),
+        ] {
+            let refused = t.json(Method::POST, &format!("{path}{route}"), &responder, body).await;
+            assert_eq!(refused.status, status, "{route}: {}", refused.json);
+        }
+        let viewed = t
+            .json(Method::POST, &format!("{path}/facts"), &viewer,
+                  json!({ "residents": { "DE": 3 } }))
+            .await;
+        assert_eq!(viewed.status, StatusCode::FORBIDDEN, "{}", viewed.json);
+        let log = t.get(&format!("{path}/log"), &responder).await;
+        assert_eq!(log.json["entries"].as_array().unwrap().len(), 5);
+
+        // The incident's clocks: the table's columns, and nothing waiting.
+        let clocks = t.get(&format!("{path}/clocks"), &viewer).await;
+        assert_eq!(clocks.status, StatusCode::OK, "{}", clocks.json);
+        let first = &clocks.json["clocks"][0];
+        assert_eq!(first["status_text"], "OVERDUE");
+        assert!(first["left"].as_str().unwrap().starts_with('-'), "{first}");
+        assert_eq!(clocks.json["pending"], json!([]));
+    }
 }

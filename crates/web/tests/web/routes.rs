@@ -32,6 +32,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/incidents", "arp"),
     ("GET", "/api/v1/incidents/{key}", "arvpx"),
     ("PATCH", "/api/v1/incidents/{key}", "ar"),
+    ("POST", "/api/v1/incidents/{key}/facts", "ar"),
+    ("POST", "/api/v1/incidents/{key}/severity", "ar"),
     ("GET", "/api/v1/incidents/{key}/log", "arvpx"),
     ("GET", "/api/v1/incidents/{key}/notices", "arvpx"),
     ("POST", "/api/v1/incidents/{key}/transitions", "ar"),

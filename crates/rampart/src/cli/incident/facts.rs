@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 
 use clap::Args as ClapArgs;
+use hyper::Method;
 use rampart_core::Command;
 use rampart_core::incident::{FactsRecorded, Region};
 
 use crate::cli::clocks::change_moving_clocks;
 use crate::cli::context::{Session, bad_input, parse_time, parse_value};
 use crate::cli::exit::Code;
+use crate::cli::remote::Remote;
 
 /// Arguments of `rampart incident facts`.
 #[derive(Debug, ClapArgs)]
@@ -34,6 +36,19 @@ pub(crate) struct Args {
 
 /// Appends the facts.
 pub(crate) fn run(session: &Session, args: Args) -> anyhow::Result<Code> {
+    let key = args.key.clone();
+    change_moving_clocks(session, &key, Command::RecordFacts(facts(args)?))
+}
+
+/// The facts on a server (`POST /api/v1/incidents/KEY/facts`).
+pub(crate) fn run_remote(remote: &Remote, args: Args) -> anyhow::Result<Code> {
+    let key = args.key.clone();
+    let body = serde_json::to_value(facts(args)?)?;
+    super::remote::change_moving_clocks(remote, Method::POST, &key, "/facts", body)
+}
+
+/// The facts the arguments give; refused when there are none.
+fn facts(args: Args) -> anyhow::Result<FactsRecorded> {
     let mut residents = BTreeMap::new();
     for pair in &args.residents {
         let (region, count) = pair.split_once('=').ok_or_else(|| {
@@ -68,5 +83,5 @@ pub(crate) fn run(session: &Session, args: Args) -> anyhow::Result<Code> {
             "no facts given: name --residents, --legal-process-received or --materiality-determined",
         ));
     }
-    change_moving_clocks(session, &args.key, Command::RecordFacts(facts))
+    Ok(facts)
 }

@@ -93,6 +93,34 @@ pub(crate) fn change(
     tail: &str,
     body: Option<serde_json::Value>,
 ) -> anyhow::Result<Code> {
+    send_change(remote, method, key, tail, body)?;
+    Ok(Code::Ok)
+}
+
+/// [`change`] for a change that can move clocks: the server names the clocks it moved in the
+/// entry's text, printed as `rampart incident update` and `facts` print it locally.
+pub(crate) fn change_moving_clocks(
+    remote: &Remote,
+    method: Method,
+    key: &str,
+    tail: &str,
+    body: serde_json::Value,
+) -> anyhow::Result<Code> {
+    let entry = send_change(remote, method, key, tail, Some(body))?;
+    if !entry.text.is_empty() {
+        eprintln!("{}", entry.text);
+    }
+    Ok(Code::Ok)
+}
+
+/// Sends the change, reports its entry, and returns it.
+fn send_change(
+    remote: &Remote,
+    method: Method,
+    key: &str,
+    tail: &str,
+    body: Option<serde_json::Value>,
+) -> anyhow::Result<rampart_core::LogEntry> {
     #[derive(serde::Deserialize)]
     struct Changed {
         incident: Incident,
@@ -102,5 +130,5 @@ pub(crate) fn change(
     let path = format!("/api/v1/incidents/{key}{tail}");
     let changed: Changed = remote.send(method, &path, body.as_ref())?;
     report_entry(&changed.incident, &changed.entry);
-    Ok(Code::Ok)
+    Ok(changed.entry)
 }

@@ -1,14 +1,16 @@
 //! `rampart incident show`: the incident's record, evidence, roles, clocks and log.
 
+use anyhow::Context as _;
 use clap::Args as ClapArgs;
 use rampart_core::incident::Detail;
 use rampart_core::{Incident, LogEntry};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cli::clocks::{config, render};
 use crate::cli::context::{Globals, Session, bad_input, incident_ref};
 use crate::cli::exit::Code;
 use crate::cli::output;
+use crate::cli::remote::Remote;
 
 /// Arguments of `rampart incident show`.
 #[derive(Debug, ClapArgs)]
@@ -50,16 +52,65 @@ pub(crate) fn run(session: &Session, globals: &Globals, args: Args) -> anyhow::R
         println!("\nclocks");
         render::table(&clocks)?;
     }
-    if !evaluation.pending.is_empty() {
+    let pending = evaluation.pending.iter();
+    print_pending(pending.map(|p| [p.id.to_string(), p.waiting_for.clone(), p.deadline.clone()]))?;
+    print_log(&log)
+}
+
+/// Prints the incident on a server: its record and log, and its clocks as the server computes
+/// them from its regimes (`/api/v1/incidents/{key}/clocks`). With `--json` the clocks are in the
+/// API's form.
+pub(crate) fn run_remote(remote: &Remote, globals: &Globals, args: Args) -> anyhow::Result<Code> {
+    #[derive(Deserialize)]
+    struct Log {
+        entries: Vec<LogEntry>,
+    }
+    #[derive(Deserialize)]
+    struct Pending {
+        clock: String,
+        deadline: String,
+        waiting_for: String,
+    }
+    let path = format!("/api/v1/incidents/{}", incident_ref(&args.key)?);
+    let incident: Incident = remote.get(&path, &[])?;
+    let log: Log = remote.get(&format!("{path}/log"), &[])?;
+    let clocks: serde_json::Value = remote.get(&format!("{path}/clocks"), &[])?;
+    if globals.json {
+        output::json(&serde_json::json!({
+            "incident": incident,
+            "clocks": clocks["clocks"],
+            "pending_clocks": clocks["pending"],
+            "log": log.entries,
+        }))?;
+        return Ok(Code::Ok);
+    }
+    let unexpected =
+        || format!("the server's answer to GET {path}/clocks is not what was expected");
+    let served: Vec<render::Served> =
+        serde_json::from_value(clocks["clocks"].clone()).with_context(unexpected)?;
+    let pending: Vec<Pending> =
+        serde_json::from_value(clocks["pending"].clone()).with_context(unexpected)?;
+    print_record(&incident)?;
+    if !served.is_empty() {
+        println!("\nclocks");
+        render::served_table(served)?;
+    }
+    print_pending(
+        pending
+            .into_iter()
+            .map(|p| [p.clock, p.waiting_for, p.deadline]),
+    )?;
+    print_log(&log.entries)
+}
+
+/// The deadlines whose clocks have not started (clock, what it waits for, what), if any.
+fn print_pending(rows: impl Iterator<Item = [String; 3]>) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = rows.map(Vec::from).collect();
+    if !rows.is_empty() {
         println!("\nclocks not started");
-        let rows: Vec<Vec<String>> = evaluation
-            .pending
-            .iter()
-            .map(|p| vec![p.id.to_string(), p.waiting_for.clone(), p.deadline.clone()])
-            .collect();
         output::table(&["CLOCK", "WAITS FOR", "WHAT"], &rows)?;
     }
-    print_log(&log)
+    Ok(())
 }
 
 fn print_record(incident: &Incident) -> anyhow::Result<()> {

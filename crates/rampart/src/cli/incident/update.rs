@@ -3,14 +3,16 @@
 //! changed timestamp needs a reason, and the entry names the clocks it moves.
 
 use clap::Args as ClapArgs;
+use hyper::Method;
 use rampart_core::Command;
-use rampart_core::incident::{Severity, Updated};
+use rampart_core::incident::{IncidentType, Severity, Updated};
 
-use super::change;
 use super::open::ImpactArgs;
+use super::{change, remote};
 use crate::cli::clocks::change_moving_clocks;
 use crate::cli::context::{Session, bad_input, domain_error, parse_time, parse_value};
 use crate::cli::exit::Code;
+use crate::cli::remote::Remote;
 
 /// Arguments of `rampart incident update`.
 #[derive(Debug, ClapArgs)]
@@ -57,28 +59,61 @@ pub(crate) struct Args {
 
 /// Appends the update.
 pub(crate) fn run(session: &Session, args: Args) -> anyhow::Result<Code> {
-    if let Some(severity) = &args.severity {
-        let severity = match severity.trim() {
-            "matrix" => None,
-            other => Some(parse_value::<Severity>(other)?),
-        };
+    if let Some(severity) = severity(&args)? {
         let cmd = Command::OverrideSeverity {
             severity,
             reason: args.reason.clone().unwrap_or_default(),
         };
         return change(session, &args.key, cmd, String::new());
     }
+    let incident_type = args
+        .incident_type
+        .as_deref()
+        .map(|t| session.types.parse(t).map_err(domain_error))
+        .transpose()?;
+    let key = args.key.clone();
+    let updated = updated(args, incident_type)?;
+    change_moving_clocks(session, &key, Command::Update(updated))
+}
+
+/// The update on a server (`PATCH /api/v1/incidents/KEY`, or `POST …/severity`); the server
+/// checks the type against its own list.
+pub(crate) fn run_remote(remote: &Remote, args: Args) -> anyhow::Result<Code> {
+    if let Some(severity) = severity(&args)? {
+        let body = serde_json::json!({
+            "severity": severity.map(Severity::name),
+            "reason": args.reason.clone().unwrap_or_default(),
+        });
+        return remote::change(remote, Method::POST, &args.key, "/severity", Some(body));
+    }
+    let key = args.key.clone();
+    let incident_type = args.incident_type.clone();
+    let mut body = serde_json::to_value(updated(args, None)?)?;
+    if let Some(t) = incident_type {
+        body["incident_type"] = serde_json::Value::String(t);
+    }
+    remote::change_moving_clocks(remote, Method::PATCH, &key, "", body)
+}
+
+/// With `--severity`: the severity set by hand, or `None` to hand it back to the matrix.
+fn severity(args: &Args) -> anyhow::Result<Option<Option<Severity>>> {
+    Ok(match args.severity.as_deref().map(str::trim) {
+        None => None,
+        Some("matrix") => Some(None),
+        Some(other) => Some(Some(parse_value::<Severity>(other)?)),
+    })
+}
+
+/// The fields to change (the type, parsed, comes apart); refused when there are none.
+fn updated(args: Args, incident_type: Option<IncidentType>) -> anyhow::Result<Updated> {
     let time = |option: &str, value: &Option<String>| {
         value.as_deref().map(|t| parse_time(option, t)).transpose()
     };
+    let typed = args.incident_type.is_some();
     let updated = Updated {
         title: args.title,
         summary: args.summary,
-        incident_type: args
-            .incident_type
-            .as_deref()
-            .map(|t| session.types.parse(t).map_err(domain_error))
-            .transpose()?,
+        incident_type,
         impact: args.impact.impact()?,
         amazon_information: args.amazon_data,
         personal_data: args.personal_data,
@@ -87,10 +122,10 @@ pub(crate) fn run(session: &Session, args: Args) -> anyhow::Result<Code> {
         reported: time("--reported", &args.reported)?,
         reason: args.reason,
     };
-    if updated.fields().is_empty() {
+    if updated.fields().is_empty() && !typed {
         return Err(bad_input(
             "nothing to update: name at least one field (see `rampart incident update --help`)",
         ));
     }
-    change_moving_clocks(session, &args.key, Command::Update(updated))
+    Ok(updated)
 }

@@ -16,6 +16,11 @@ struct InForce {
     plan: Plan,
 }
 
+/// The plan in force on the server.
+pub(crate) fn plan_in_force(remote: &Remote) -> anyhow::Result<Plan> {
+    Ok(in_force(remote)?.plan)
+}
+
 fn in_force(remote: &Remote) -> anyhow::Result<InForce> {
     remote.get("/api/v1/plan", &[])
 }
