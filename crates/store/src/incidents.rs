@@ -52,6 +52,7 @@ pub struct IncidentFilter {
 }
 
 /// The columns of an incident row besides its record, as bound in SQL.
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct ProjectionRow {
     pub(crate) id: Uuid,
     pub(crate) state: &'static str,
@@ -89,45 +90,9 @@ impl ProjectionRow {
 
     /// Whether any column but `updated_at` differs from `other`'s.
     pub(crate) fn differs_beyond_update_time(&self, other: &ProjectionRow) -> bool {
-        let ProjectionRow {
-            id,
-            state,
-            severity,
-            incident_type,
-            title,
-            amazon_information,
-            personal_data,
-            drill,
-            detected_at,
-            updated_at: _,
-            key_year,
-            key_number,
-        } = self;
-        (
-            id,
-            state,
-            severity,
-            incident_type,
-            title,
-            amazon_information,
-            personal_data,
-            drill,
-            detected_at,
-            key_year,
-            key_number,
-        ) != (
-            &other.id,
-            &other.state,
-            &other.severity,
-            &other.incident_type,
-            &other.title,
-            &other.amazon_information,
-            &other.personal_data,
-            &other.drill,
-            &other.detected_at,
-            &other.key_year,
-            &other.key_number,
-        )
+        let mut same_time = other.clone();
+        same_time.updated_at = self.updated_at;
+        *self != same_time
     }
 }
 
