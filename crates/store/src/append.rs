@@ -11,6 +11,7 @@
 //! round trips to the driver's worker thread and one sync of the WAL. Concurrent single appends
 //! share a transaction and its commit ([`group`]).
 
+mod cache;
 mod decided;
 mod group;
 mod writer;

@@ -96,6 +96,17 @@ impl ProjectionRow {
     }
 }
 
+/// An incident from its stored record as JSON text.
+pub(crate) fn decode_record_text(
+    record: &str,
+    incident: &impl std::fmt::Display,
+) -> Result<Incident, StoreError> {
+    serde_json::from_str(record).map_err(|e| StoreError::Undecodable {
+        what: format!("record of incident {incident}"),
+        detail: e.to_string(),
+    })
+}
+
 /// An incident from its stored record.
 pub(crate) fn decode_record(
     record: serde_json::Value,

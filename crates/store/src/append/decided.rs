@@ -49,6 +49,16 @@ impl Decided {
         self.record(entry, &[], incident)
     }
 
+    /// The global chain head after the entries decided so far.
+    pub(super) fn global_head(&self) -> ChainHead {
+        self.global_head
+    }
+
+    /// Every incident the append has read or opened, as its entries so far leave it.
+    pub(super) fn incidents(&self) -> impl Iterator<Item = &Incident> {
+        self.known.values()
+    }
+
     /// Whether the append has read or opened incident `id`.
     pub(super) fn knows(&self, id: IncidentId) -> bool {
         self.known.contains_key(&id)

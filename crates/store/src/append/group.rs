@@ -20,6 +20,7 @@ use rampart_core::{DomainError, EntryDraft, Incident, IncidentId};
 use tokio::sync::{Mutex, MutexGuard, oneshot};
 
 use super::Appended;
+use super::cache::Cache;
 use super::decided::Decided;
 use super::writer::Writer;
 use crate::db::Db;
@@ -33,6 +34,8 @@ pub(crate) struct Appends {
     /// The SQLite connection the last append wrote on, kept for the next one: back in the pool,
     /// the driver would ping it (a round trip to its worker thread) on every return.
     kept: std::sync::Mutex<Option<Writer>>,
+    /// The incidents as the last commit left them.
+    cache: std::sync::Mutex<Cache>,
 }
 
 impl std::fmt::Debug for Appends {
@@ -66,6 +69,11 @@ impl Appends {
     /// Keeps `writer`, whose transaction has ended, for the next append.
     pub(super) fn keep(&self, writer: Writer) {
         *self.kept.lock().unwrap_or_else(PoisonError::into_inner) = Some(writer);
+    }
+
+    /// Runs `f` on the cache of incidents (appends are serialised: nobody waits here).
+    pub(super) fn cache<T>(&self, f: impl FnOnce(&mut Cache) -> T) -> T {
+        f(&mut self.cache.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Gives the kept connection back to its pool, which can then close.

@@ -35,6 +35,8 @@ pub(super) enum Writer {
 pub(super) struct Writing<DB: sqlx::Database> {
     conn: PoolConnection<DB>,
     open: bool,
+    /// Whether the store's cache of incidents holds them as they are in this transaction.
+    cached: bool,
 }
 
 impl<DB: sqlx::Database> Drop for Writing<DB> {
@@ -47,13 +49,21 @@ impl<DB: sqlx::Database> Drop for Writing<DB> {
 
 impl From<PoolConnection<Sqlite>> for Writer {
     fn from(conn: PoolConnection<Sqlite>) -> Self {
-        Writer::Sqlite(Writing { conn, open: true })
+        Writer::Sqlite(Writing {
+            conn,
+            open: true,
+            cached: false,
+        })
     }
 }
 
 impl From<PoolConnection<Postgres>> for Writer {
     fn from(conn: PoolConnection<Postgres>) -> Self {
-        Writer::Postgres(Writing { conn, open: true })
+        Writer::Postgres(Writing {
+            conn,
+            open: true,
+            cached: false,
+        })
     }
 }
 
@@ -91,35 +101,63 @@ impl Writer {
                 pool.acquire().await.map_err(&fail)?.into()
             }),
         };
-        let read: (i64, Vec<u8>, Option<Json<serde_json::Value>>) =
-            on_writer!(&mut writer, |conn, lock| {
-                if let Some(begin) = lock.begin_apart {
-                    sqlx::query(begin)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(&fail)?;
-                }
-                let mut read = sqlx::query_as(lock.lock_and_read);
-                if lock.lock_reads_record {
-                    read = read.bind(first.map(|id| *id.as_uuid()));
-                }
-                read.fetch_one(&mut *conn).await.map_err(&fail)?
-            });
+        // The record as text: decoded only if the cache does not hold the incident.
+        let read: (i64, Vec<u8>, Option<String>) = on_writer!(&mut writer, |conn, lock| {
+            if let Some(begin) = lock.begin_apart {
+                sqlx::query(begin)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(&fail)?;
+            }
+            let mut read = sqlx::query_as(lock.lock_and_read);
+            if lock.lock_reads_record {
+                read = read.bind(first.map(|id| *id.as_uuid()));
+            }
+            read.fetch_one(&mut *conn).await.map_err(&fail)?
+        });
         let (seq, hash, record) = read;
         let head = rows::chain_head((seq, hash), || "the global chain head".to_owned())?;
+        let cached = db.appends.cache(|cache| cache.valid_at(head));
+        writer.set_cached(cached);
         let mut decided = Decided::new(head);
-        if let (Some(id), Some(Json(record))) = (first, record) {
-            decided.learn(incidents::decode_record(record, &id)?);
+        if let Some(id) = first {
+            match (writer.cached(db, id), record) {
+                (Some(incident), _) => decided.learn(incident),
+                (None, Some(record)) => decided.learn(incidents::decode_record_text(&record, &id)?),
+                (None, None) => {}
+            }
         }
         Ok((writer, decided))
     }
 
-    /// Reads the record of `incident` under the lock.
+    /// Incident `id` from the store's cache, if the cache holds the store as it is in this
+    /// transaction and has it.
+    fn cached(&self, db: &Db, id: IncidentId) -> Option<rampart_core::Incident> {
+        let valid = match self {
+            Writer::Sqlite(writing) => writing.cached,
+            Writer::Postgres(writing) => writing.cached,
+        };
+        valid
+            .then(|| db.appends.cache(|cache| cache.get(id)))
+            .flatten()
+    }
+
+    fn set_cached(&mut self, valid: bool) {
+        match self {
+            Writer::Sqlite(writing) => writing.cached = valid,
+            Writer::Postgres(writing) => writing.cached = valid,
+        }
+    }
+
+    /// Reads the record of `incident` under the lock (from the cache if it holds it as stored).
     pub(super) async fn read(
         &mut self,
         db: &Db,
         incident: IncidentId,
     ) -> Result<rampart_core::Incident, StoreError> {
+        if let Some(cached) = self.cached(db, incident) {
+            return Ok(cached);
+        }
         let found: Option<(Json<serde_json::Value>,)> = on_writer!(self, |conn, _lock| {
             sqlx::query_as(SELECT_RECORD)
                 .bind(incident.as_uuid())
@@ -185,10 +223,14 @@ impl Writer {
         });
         match sent {
             Ok(()) => {
+                db.appends.cache(|cache| {
+                    cache.committed(decided.global_head(), decided.incidents());
+                });
                 self.close_transaction(db);
                 Ok(())
             }
             Err(e) => {
+                db.appends.cache(super::cache::Cache::forget);
                 self.rollback(db).await;
                 Err(db.fail(OPERATION)(e))
             }

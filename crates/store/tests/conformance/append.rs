@@ -46,6 +46,26 @@ conformance! {
         assert_eq!(t.store.verify_log().await.unwrap().unwrap().entries, 5);
     }
 
+    async fn an_append_sees_what_another_process_appended(t: TestStore) {
+        // A second store on the same database stands for another process (the CLI beside a
+        // server): each append must decide against the incident as stored, not as this process
+        // last wrote it.
+        let other = rampart_store::Store::open(&t.config).await.unwrap();
+        let a = open(&t.store, "Laptop stolen").await.incident;
+        support::note(&t.store, &a, "first, here").await;
+        let theirs = support::note(&other, &a, "second, there").await;
+        assert_eq!(theirs.entry.seq, 3);
+        let ours = support::note(&t.store, &a, "third, here").await;
+        assert_eq!((ours.entry.seq, ours.entry.global_seq), (4, 4));
+        assert_eq!(ours.entry.prev_hash, theirs.entry.hash);
+        assert_eq!(t.store.incident(a.id()).await.unwrap(), ours.incident);
+        let theirs_again = support::note(&other, &a, "fourth, there").await;
+        assert_eq!(theirs_again.entry.prev_hash, ours.entry.hash);
+        other.close().await;
+        assert_eq!(t.store.verify_log().await.unwrap().unwrap().entries, 5);
+        assert_eq!(t.store.verify_incident(a.id()).await.unwrap().unwrap().entries, 5);
+    }
+
     async fn every_change_is_an_entry_on_both_chains(t: TestStore) {
         let a = open(&t.store, "Laptop stolen").await.incident;
         let b = open(&t.store, "Ransomware on file server").await.incident;
