@@ -26,8 +26,9 @@ pub(crate) struct Globals {
     /// Who is acting, as recorded in the log (default: the login name).
     #[arg(long, global = true, env = "RAMPART_ACTOR", value_name = "NAME")]
     pub(crate) actor: Option<String>,
-    /// Work on this Rampart server over its REST API instead of the local store
-    /// (`incident list|transition|note|assign|unassign`, `verify`).
+    /// Work on this Rampart server over its REST API instead of the local store (the `incident`,
+    /// `evidence`, `task`, `page`, `plan`, `clocks` and `training` verbs, `export` and `verify`;
+    /// a verb without a remote form says so).
     #[arg(long, global = true, env = "RAMPART_SERVER", value_name = "URL")]
     pub(crate) server: Option<String>,
     /// The API token for --server; prefer RAMPART_TOKEN, which the process list does not show.
