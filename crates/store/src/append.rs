@@ -129,9 +129,7 @@ impl Store {
                         decided.open(decide(key)?)?;
                     }
                     Target::Next { incident, decide } => {
-                        if !decided.knows(incident) {
-                            decided.learn(writer.read(&self.db, incident).await?);
-                        }
+                        writer.know(&self.db, &mut decided, incident).await?;
                         decided.next(incident, decide)?;
                     }
                 }

@@ -9,6 +9,7 @@ use rampart_core::{
 
 use super::Appended;
 use super::writes::{EvidenceRow, Statement};
+use crate::db::Db;
 use crate::error::StoreError;
 use crate::incidents::ProjectionRow;
 use crate::rows::{self, EntryRow};
@@ -16,6 +17,8 @@ use crate::rows::{self, EntryRow};
 /// The entries an append has decided so far, and what they change.
 pub(super) struct Decided {
     global_head: ChainHead,
+    /// Whether the store's cache of incidents holds them as this transaction found them.
+    cache_valid: bool,
     /// Every incident the append has read or opened, as its entries so far leave it.
     known: HashMap<IncidentId, Incident>,
     /// Incidents opened by the append, whose projection is inserted.
@@ -29,9 +32,10 @@ pub(super) struct Decided {
 }
 
 impl Decided {
-    pub(super) fn new(global_head: ChainHead) -> Self {
+    pub(super) fn new(global_head: ChainHead, cache_valid: bool) -> Self {
         Self {
             global_head,
+            cache_valid,
             known: HashMap::new(),
             opened: Vec::new(),
             changed: Vec::new(),
@@ -57,6 +61,14 @@ impl Decided {
     /// Every incident the append has read or opened, as its entries so far leave it.
     pub(super) fn incidents(&self) -> impl Iterator<Item = &Incident> {
         self.known.values()
+    }
+
+    /// Incident `id` from the store's cache, if the cache holds the store as this transaction
+    /// found it and has the incident.
+    pub(super) fn cached(&self, db: &Db, id: IncidentId) -> Option<Incident> {
+        self.cache_valid
+            .then(|| db.appends.cache(|cache| cache.get(id)))
+            .flatten()
     }
 
     /// Whether the append has read or opened incident `id`.

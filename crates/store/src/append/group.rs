@@ -158,10 +158,7 @@ impl Group {
     where
         G: FnOnce(&Incident) -> Result<EntryDraft, DomainError>,
     {
-        if !self.decided.knows(incident) {
-            let current = self.writer.read(db, incident).await?;
-            self.decided.learn(current);
-        }
+        self.writer.know(db, &mut self.decided, incident).await?;
         self.decided.next(incident, decide)?;
         let (tell, ack) = oneshot::channel();
         self.members.push(tell);

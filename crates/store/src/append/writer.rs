@@ -35,8 +35,6 @@ pub(super) enum Writer {
 pub(super) struct Writing<DB: sqlx::Database> {
     conn: PoolConnection<DB>,
     open: bool,
-    /// Whether the store's cache of incidents holds them as they are in this transaction.
-    cached: bool,
 }
 
 impl<DB: sqlx::Database> Drop for Writing<DB> {
@@ -49,21 +47,13 @@ impl<DB: sqlx::Database> Drop for Writing<DB> {
 
 impl From<PoolConnection<Sqlite>> for Writer {
     fn from(conn: PoolConnection<Sqlite>) -> Self {
-        Writer::Sqlite(Writing {
-            conn,
-            open: true,
-            cached: false,
-        })
+        Writer::Sqlite(Writing { conn, open: true })
     }
 }
 
 impl From<PoolConnection<Postgres>> for Writer {
     fn from(conn: PoolConnection<Postgres>) -> Self {
-        Writer::Postgres(Writing {
-            conn,
-            open: true,
-            cached: false,
-        })
+        Writer::Postgres(Writing { conn, open: true })
     }
 }
 
@@ -117,11 +107,10 @@ impl Writer {
         });
         let (seq, hash, record) = read;
         let head = rows::chain_head((seq, hash), || "the global chain head".to_owned())?;
-        let cached = db.appends.cache(|cache| cache.valid_at(head));
-        writer.set_cached(cached);
-        let mut decided = Decided::new(head);
+        let cache_valid = db.appends.cache(|cache| cache.valid_at(head));
+        let mut decided = Decided::new(head, cache_valid);
         if let Some(id) = first {
-            match (writer.cached(db, id), record) {
+            match (decided.cached(db, id), record) {
                 (Some(incident), _) => decided.learn(incident),
                 (None, Some(record)) => decided.learn(incidents::decode_record_text(&record, &id)?),
                 (None, None) => {}
@@ -130,34 +119,31 @@ impl Writer {
         Ok((writer, decided))
     }
 
-    /// Incident `id` from the store's cache, if the cache holds the store as it is in this
-    /// transaction and has it.
-    fn cached(&self, db: &Db, id: IncidentId) -> Option<rampart_core::Incident> {
-        let valid = match self {
-            Writer::Sqlite(writing) => writing.cached,
-            Writer::Postgres(writing) => writing.cached,
-        };
-        valid
-            .then(|| db.appends.cache(|cache| cache.get(id)))
-            .flatten()
-    }
-
-    fn set_cached(&mut self, valid: bool) {
-        match self {
-            Writer::Sqlite(writing) => writing.cached = valid,
-            Writer::Postgres(writing) => writing.cached = valid,
+    /// Makes sure `decided` knows `incident`: from the store's cache when it holds the store as
+    /// this transaction found it, else read under the lock.
+    pub(super) async fn know(
+        &mut self,
+        db: &Db,
+        decided: &mut Decided,
+        incident: IncidentId,
+    ) -> Result<(), StoreError> {
+        if decided.knows(incident) {
+            return Ok(());
         }
+        let current = match decided.cached(db, incident) {
+            Some(cached) => cached,
+            None => self.read(db, incident).await?,
+        };
+        decided.learn(current);
+        Ok(())
     }
 
-    /// Reads the record of `incident` under the lock (from the cache if it holds it as stored).
-    pub(super) async fn read(
+    /// Reads the record of `incident` under the lock.
+    async fn read(
         &mut self,
         db: &Db,
         incident: IncidentId,
     ) -> Result<rampart_core::Incident, StoreError> {
-        if let Some(cached) = self.cached(db, incident) {
-            return Ok(cached);
-        }
         let found: Option<(Json<serde_json::Value>,)> = on_writer!(self, |conn, _lock| {
             sqlx::query_as(SELECT_RECORD)
                 .bind(incident.as_uuid())
