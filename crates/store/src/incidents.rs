@@ -101,10 +101,7 @@ pub(crate) fn decode_record_text(
     record: &str,
     incident: &impl std::fmt::Display,
 ) -> Result<Incident, StoreError> {
-    serde_json::from_str(record).map_err(|e| StoreError::Undecodable {
-        what: format!("record of incident {incident}"),
-        detail: e.to_string(),
-    })
+    serde_json::from_str(record).map_err(|e| undecodable_record(incident, &e))
 }
 
 /// An incident from its stored record.
@@ -112,10 +109,14 @@ pub(crate) fn decode_record(
     record: serde_json::Value,
     incident: &impl std::fmt::Display,
 ) -> Result<Incident, StoreError> {
-    serde_json::from_value(record).map_err(|e| StoreError::Undecodable {
+    serde_json::from_value(record).map_err(|e| undecodable_record(incident, &e))
+}
+
+fn undecodable_record(incident: &impl std::fmt::Display, e: &serde_json::Error) -> StoreError {
+    StoreError::Undecodable {
         what: format!("record of incident {incident}"),
         detail: e.to_string(),
-    })
+    }
 }
 
 impl Store {
