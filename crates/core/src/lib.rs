@@ -30,8 +30,8 @@ pub use error::{DomainError, ReplayError};
 pub use id::{IdError, IncidentId, IncidentKey};
 pub use incident::{Action, Command, Context, Incident, OpenIncident};
 pub use log::{
-    BreakKind, ChainBreak, ChainHead, Digest, EntryDraft, EntryPosition, LogEntry, LogVerifier,
-    SealError, VerifySummary, seal, verify_log,
+    BreakKind, ChainBreak, ChainHead, Digest, EntryDraft, EntryHasher, EntryPosition, HashedEntry,
+    LogEntry, LogVerifier, SealError, VerifySummary, seal, verify_log,
 };
 pub use money::{Currency, Money};
 pub use time::ZonedTime;

@@ -8,7 +8,8 @@ use jiff::Timestamp;
 use proptest::prelude::*;
 use rampart_core::log::Sealer;
 use rampart_core::{
-    BreakKind, ChainBreak, ChainHead, Digest, EntryDraft, IncidentId, LogEntry, LogVerifier,
+    BreakKind, ChainBreak, ChainHead, Digest, EntryDraft, EntryHasher, IncidentId, LogEntry,
+    LogVerifier,
 };
 use serde_json::json;
 
@@ -46,11 +47,27 @@ fn forge(before: &[LogEntry], id: IncidentId, n: i64, text: &str, number: i64) -
     Sealer::default().seal(draft, head, global).unwrap()
 }
 
-/// The first break, checking the end of the log against the head kept before tampering.
+/// The first break, checking the end of the log against the head kept before tampering. Every
+/// log is verified twice, entry by entry and with each entry's own hashes recomputed apart first
+/// (as a store verifying on several threads does), and both must name the same break.
 fn first_break(log: &[LogEntry], kept_head: ChainHead) -> Option<ChainBreak> {
+    let by_entry = verify(log, kept_head, |verifier, entry| verifier.push(entry));
+    let mut hasher = EntryHasher::default();
+    let hashed_apart = verify(log, kept_head, |verifier, entry| {
+        verifier.push_hashed(hasher.hash(entry.clone()))
+    });
+    assert_eq!(by_entry, hashed_apart, "both ways of verifying agree");
+    by_entry
+}
+
+fn verify(
+    log: &[LogEntry],
+    kept_head: ChainHead,
+    mut push: impl FnMut(&mut LogVerifier, &LogEntry) -> Result<(), ChainBreak>,
+) -> Option<ChainBreak> {
     let mut verifier = LogVerifier::new();
     for entry in log {
-        if let Err(b) = verifier.push(entry) {
+        if let Err(b) = push(&mut verifier, entry) {
             return Some(b);
         }
     }

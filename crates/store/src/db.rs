@@ -158,10 +158,13 @@ impl Db {
                     .connect_with(options.clone())
                     .await
                     .map_err(opening)?;
+                // A reader's driver may run a whole verification range ahead of the task taking its
+                // rows, rather than waiting for room after every row.
+                let reader_options = options.row_buffer_size(crate::log::DEFAULT_BATCH as usize);
                 let reader = SqlitePoolOptions::new()
                     .max_connections(SQLITE_READERS)
                     .test_before_acquire(false)
-                    .connect_with(options)
+                    .connect_with(reader_options)
                     .await
                     .map_err(opening)?;
                 migrate(&SQLITE_MIGRATIONS, &writer, &place, Backend::Sqlite).await?;

@@ -3,8 +3,10 @@
 
 use std::collections::VecDeque;
 
+use futures_util::TryStreamExt;
 use rampart_core::{
-    BreakKind, ChainBreak, ChainHead, Incident, IncidentId, LogEntry, LogVerifier, VerifySummary,
+    BreakKind, ChainBreak, ChainHead, EntryHasher, HashedEntry, Incident, IncidentId, LogEntry,
+    LogVerifier, VerifySummary,
 };
 use tokio::task::JoinHandle;
 
@@ -78,9 +80,10 @@ impl Store {
         let head = self.global_head().await?;
         let mut verifier = LogVerifier::new();
         // The log is read in ranges of global sequence numbers, [`READS_IN_FLIGHT`] at a time, each
-        // on a task of its own while the earliest is checked: reading (the driver hands rows over
-        // one at a time, which is most of the cost) and hashing use every core. A range the
-        // tampering left short or empty is read all the same, and the checks name what is missing.
+        // on a task of its own that decodes and hashes every entry as it arrives; this task checks
+        // the links of the earliest range meanwhile. Reading (the driver hands rows over one at a
+        // time) and hashing use every core. A range the tampering left short or empty is read all
+        // the same, and the checks name what is missing.
         let mut ranges = (0..head.seq)
             .step_by(DEFAULT_BATCH as usize)
             .map(|after| (after, head.seq.min(after + u64::from(DEFAULT_BATCH))));
@@ -94,7 +97,7 @@ impl Store {
                 StoreError::Interrupted(format!("reading the log for verification stopped: {e}"))
             })??;
             reading.fill(self, &mut ranges);
-            if let Err(bad) = batch.iter().try_for_each(|entry| verifier.push(entry)) {
+            if let Err(bad) = batch.into_iter().try_for_each(|e| verifier.push_hashed(e)) {
                 return Ok(Err(bad));
             }
         }
@@ -111,12 +114,32 @@ impl Store {
 }
 
 impl Store {
-    /// The entries with global sequence numbers in `(after, last]`, in order.
-    async fn entries_in(&self, after: u64, last: u64) -> Result<Vec<LogEntry>, StoreError> {
+    /// The entries with global sequence numbers in `(after, last]`, in order, each hashed as its
+    /// row arrives (the rows are not collected first: a task busy with each row keeps pace with the
+    /// driver instead of waiting for every row in turn).
+    async fn hashed_entries_in(
+        &self,
+        after: u64,
+        last: u64,
+    ) -> Result<Vec<HashedEntry>, StoreError> {
         let bound = |n| rows::to_i64(n, || format!("global sequence number {n}"));
-        let sql = select_entries!("WHERE global_seq > $1 AND global_seq <= $2 ORDER BY global_seq");
-        let found = self.fetch_entries(sql, bound(after)?, bound(last)?).await?;
-        found.into_iter().map(EntryRow::into_entry).collect()
+        let (first, second) = (bound(after)?, bound(last)?);
+        let capacity = usize::try_from(last.saturating_sub(after)).unwrap_or(0);
+        let mut hashed = Vec::with_capacity(capacity.min(DEFAULT_BATCH as usize));
+        let mut hasher = EntryHasher::default();
+        let fail = self.db.fail("reading the log");
+        on_pool!(&self.db.pool, reader, |pool| {
+            let mut rows = sqlx::query_as::<_, EntryRow>(select_entries!(
+                "WHERE global_seq > $1 AND global_seq <= $2 ORDER BY global_seq"
+            ))
+            .bind(first)
+            .bind(second)
+            .fetch(pool);
+            while let Some(row) = rows.try_next().await.map_err(&fail)? {
+                hashed.push(hasher.hash(row.into_entry()?));
+            }
+        });
+        Ok(hashed)
     }
 
     /// Runs a query of entries that binds two integers.
@@ -139,7 +162,7 @@ impl Store {
 
 /// Ranges of the log being read for verification, earliest first; dropped early (a bad entry was
 /// found, or the caller gave up), it stops the reads still running.
-struct Reads(VecDeque<JoinHandle<Result<Vec<LogEntry>, StoreError>>>);
+struct Reads(VecDeque<JoinHandle<Result<Vec<HashedEntry>, StoreError>>>);
 
 impl Reads {
     /// Starts reading the next ranges until [`READS_IN_FLIGHT`] are being read.
@@ -149,9 +172,9 @@ impl Reads {
                 return;
             };
             let store = store.clone();
-            self.0.push_back(tokio::spawn(
-                async move { store.entries_in(after, last).await },
-            ));
+            self.0.push_back(tokio::spawn(async move {
+                store.hashed_entries_in(after, last).await
+            }));
         }
     }
 }

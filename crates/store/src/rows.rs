@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use crate::error::StoreError;
 
-/// A stored log entry, column for column.
-#[derive(Debug, sqlx::FromRow)]
+/// A stored log entry, column for column, in the order of the queries that read it.
+#[derive(Debug)]
 pub(crate) struct EntryRow {
     pub(crate) global_seq: i64,
     pub(crate) incident_id: Uuid,
@@ -25,6 +25,34 @@ pub(crate) struct EntryRow {
     pub(crate) hash: Vec<u8>,
     pub(crate) global_prev_hash: Vec<u8>,
     pub(crate) global_hash: Vec<u8>,
+}
+
+/// Columns are taken by position, not looked up by name: logs are read a million rows at a time.
+impl<'r, R> sqlx::FromRow<'r, R> for EntryRow
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            global_seq: row.try_get(0)?,
+            incident_id: row.try_get(1)?,
+            seq: row.try_get(2)?,
+            at: row.try_get(3)?,
+            actor: row.try_get(4)?,
+            kind: row.try_get(5)?,
+            payload: row.try_get(6)?,
+            text: row.try_get(7)?,
+            prev_hash: row.try_get(8)?,
+            hash: row.try_get(9)?,
+            global_prev_hash: row.try_get(10)?,
+            global_hash: row.try_get(11)?,
+        })
+    }
 }
 
 impl EntryRow {

@@ -28,7 +28,10 @@ use serde_json::Value;
 
 pub use canonical::{ENTRY_TAG, GLOBAL_TAG, MAX_PAYLOAD_DEPTH, PayloadError, canonical_json};
 pub use digest::{Digest, DigestError};
-pub use verify::{BreakKind, ChainBreak, EntryPosition, LogVerifier, VerifySummary, verify_log};
+pub use verify::{
+    BreakKind, ChainBreak, EntryHasher, EntryPosition, HashedEntry, LogVerifier, VerifySummary,
+    verify_log,
+};
 
 use crate::id::IncidentId;
 use canonical::{Encoder, EntryContent};

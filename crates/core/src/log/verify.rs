@@ -179,34 +179,29 @@ impl LogVerifier {
 
     /// Checks the next entry.
     pub fn push(&mut self, entry: &LogEntry) -> Result<(), ChainBreak> {
+        let own = own_hashes(&mut self.encoder, entry);
+        self.push_links(entry, own)
+    }
+
+    /// Checks the next entry, whose own hashes an [`EntryHasher`] has already recomputed (on any
+    /// thread): what is left are its links to the entries before it.
+    pub fn push_hashed(&mut self, hashed: HashedEntry) -> Result<(), ChainBreak> {
+        self.push_links(&hashed.entry, hashed.own)
+    }
+
+    /// Checks `entry`'s sequence numbers and links, after `own`, the outcome of the checks on its
+    /// own hashes, which come first.
+    fn push_links(
+        &mut self,
+        entry: &LogEntry,
+        own: Result<(), BreakKind>,
+    ) -> Result<(), ChainBreak> {
         let fail = |kind| ChainBreak {
             index: self.index,
             entry: Some(entry.position()),
             kind: Box::new(kind),
         };
-        let computed = self
-            .encoder
-            .content_hash(&entry.content())
-            .map_err(|e| fail(BreakKind::Payload(e)))?;
-        if computed != entry.hash {
-            return Err(fail(BreakKind::ContentHash {
-                stored: entry.hash,
-                computed,
-            }));
-        }
-        let computed = global_hash(
-            &entry.global_prev_hash,
-            entry.global_seq,
-            &entry.incident,
-            entry.seq,
-            &entry.hash,
-        );
-        if computed != entry.global_hash {
-            return Err(fail(BreakKind::GlobalHash {
-                stored: entry.global_hash,
-                computed,
-            }));
-        }
+        own.map_err(fail)?;
         let expected_global = self.global.seq.saturating_add(1);
         let global_neighbour = match self.scope {
             Scope::Global => {
@@ -285,6 +280,57 @@ impl LogVerifier {
         }
         Ok(self.finish())
     }
+}
+
+/// Recomputes the hashes each entry carries of itself, the checks that need no other entry: a
+/// long log's entries can be hashed on several threads and then given, in order, to
+/// [`LogVerifier::push_hashed`].
+#[derive(Debug, Default)]
+pub struct EntryHasher {
+    encoder: Encoder,
+}
+
+impl EntryHasher {
+    /// `entry` with the outcome of checking its payload encoding, `hash` and `global_hash`.
+    pub fn hash(&mut self, entry: LogEntry) -> HashedEntry {
+        let own = own_hashes(&mut self.encoder, &entry);
+        HashedEntry { entry, own }
+    }
+}
+
+/// An entry and the outcome of the checks on its own hashes ([`EntryHasher::hash`]).
+#[derive(Debug)]
+pub struct HashedEntry {
+    entry: LogEntry,
+    own: Result<(), BreakKind>,
+}
+
+/// The first failure among an entry's own checks: its payload has a canonical encoding, its content
+/// hashes to its `hash`, its global link to its `global_hash`.
+fn own_hashes(encoder: &mut Encoder, entry: &LogEntry) -> Result<(), BreakKind> {
+    let computed = encoder
+        .content_hash(&entry.content())
+        .map_err(BreakKind::Payload)?;
+    if computed != entry.hash {
+        return Err(BreakKind::ContentHash {
+            stored: entry.hash,
+            computed,
+        });
+    }
+    let computed = global_hash(
+        &entry.global_prev_hash,
+        entry.global_seq,
+        &entry.incident,
+        entry.seq,
+        &entry.hash,
+    );
+    if computed != entry.global_hash {
+        return Err(BreakKind::GlobalHash {
+            stored: entry.global_hash,
+            computed,
+        });
+    }
+    Ok(())
 }
 
 impl Default for LogVerifier {
