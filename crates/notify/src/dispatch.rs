@@ -164,7 +164,7 @@ impl Dispatcher {
                 };
                 self.store
                     .append(incident, |current| {
-                        current.decide(&ctx, Command::RecordDelivery(entry), text)
+                        current.decide(&ctx, Command::RecordDelivery(entry.clone()), text.clone())
                     })
                     .await
                     .map(drop)

@@ -253,7 +253,7 @@ fn tampering_with_the_stored_log_is_detected_and_the_first_bad_entry_named() {
     ];
     for (sql, named) in cases {
         let copy = record.copy();
-        copy.sqlite(&format!("PRAGMA foreign_keys = OFF; DROP TRIGGER IF EXISTS log_entries_are_append_only_update; DROP TRIGGER IF EXISTS log_entries_are_append_only_delete; {sql}"));
+        copy.sqlite(&format!("PRAGMA foreign_keys = OFF; DROP TRIGGER IF EXISTS log_entries_are_append_only_update; DROP TRIGGER IF EXISTS log_entries_are_append_only_delete; DROP TRIGGER IF EXISTS log_entries_extend_the_head; {sql}"));
         let stderr = copy.fails(3, &["verify"]);
         assert!(stderr.contains("verification failed"), "{sql}: {stderr}");
         assert!(

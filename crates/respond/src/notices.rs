@@ -90,10 +90,12 @@ pub async fn send(
                     .evaluate(incident)
                     .is_ok_and(|e| e.requires_notice_to(&n.draft.audience));
                 let found = blocked(incident, n, settings, required);
-                if !found.is_empty() {
-                    if let Ok(mut slot) = gates.lock() {
-                        *slot = found;
-                    }
+                let is_blocked = !found.is_empty();
+                // The decision may run again (see `Store::append`): the last one's gates count.
+                if let Ok(mut slot) = gates.lock() {
+                    *slot = found;
+                }
+                if is_blocked {
                     return Err(DomainError::Invalid {
                         field: "notice",
                         value: notice.to_string(),

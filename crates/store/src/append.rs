@@ -9,7 +9,10 @@
 //! The lock is taken in the same round trip as the first read, and the writes are collected while
 //! deciding and sent together with the commit ([`writes`]): on SQLite an ordinary append is two
 //! round trips to the driver's worker thread and one sync of the WAL. Concurrent single appends
-//! share a transaction and its commit ([`group`]).
+//! share a transaction and its commit ([`group`]). An append that comes alone, for an incident
+//! this process wrote last, is one round trip: it decides against the incident as cached and sends
+//! the lock, the writes and the commit together; the schema refuses its entry if another process
+//! moved the global head meanwhile, and the append then takes the ordinary way.
 
 mod cache;
 mod decided;
@@ -68,9 +71,14 @@ impl Store {
     /// decision, a draft that does not seal, or an entry the incident does not accept leaves the
     /// store unchanged. Appends made at the same time may share one transaction and its commit;
     /// each returns once that commit is durable.
+    ///
+    /// `decide` may be called more than once: an append first decides against the incident as this
+    /// process last wrote it, and decides again against the stored incident if another process
+    /// wrote since (or if that first decision was refused). Only the last call's result counts,
+    /// so `decide` should have no effect beyond its result (or overwrite what an earlier call left).
     pub async fn append<G>(&self, incident: IncidentId, decide: G) -> Result<Appended, StoreError>
     where
-        G: FnOnce(&Incident) -> Result<EntryDraft, DomainError> + Send,
+        G: FnMut(&Incident) -> Result<EntryDraft, DomainError> + Send,
     {
         self.db.appends.join(&self.db, incident, decide).await
     }

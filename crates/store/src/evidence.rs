@@ -49,16 +49,17 @@ type EvidenceRow = (
 impl Store {
     /// Stores the file at `source` under its SHA-256 and appends the entry that records it on the
     /// incident: `decide` gets the incident and the stored file's address and size and returns the
-    /// draft (typically [`Incident::decide`] with `Command::AddEvidence`). A missing or unreadable
-    /// source or a full disk leaves the store unchanged.
+    /// draft (typically [`Incident::decide`] with `Command::AddEvidence`; it may be called more than
+    /// once, as [`Store::append`] says). A missing or unreadable source or a full disk leaves the
+    /// store unchanged.
     pub async fn put_evidence<G>(
         &self,
         incident: IncidentId,
         source: &Path,
-        decide: G,
+        mut decide: G,
     ) -> Result<Appended, StoreError>
     where
-        G: FnOnce(&Incident, StoredFile) -> Result<EntryDraft, DomainError> + Send,
+        G: FnMut(&Incident, StoredFile) -> Result<EntryDraft, DomainError> + Send,
     {
         // Refuse an unknown incident before copying anything.
         self.incident(incident).await?;

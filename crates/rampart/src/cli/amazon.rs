@@ -190,7 +190,7 @@ fn record_sent(session: &Session, id: IncidentId, message: &MessageRecord) -> an
                 let meta = EvidenceMeta {
                     sha256: stored.sha256,
                     size: stored.size,
-                    media_type,
+                    media_type: media_type.clone(),
                     file_name: FileName::sanitize(&format!("amazon-report-{}.eml", incident.key())),
                     description: "The report to Amazon security, exactly as sent".to_owned(),
                 };
@@ -200,7 +200,7 @@ fn record_sent(session: &Session, id: IncidentId, message: &MessageRecord) -> an
                         meta,
                         custodian: None,
                     },
-                    text,
+                    text.clone(),
                 )
             },
         ))?;
@@ -231,6 +231,7 @@ fn record_sent(session: &Session, id: IncidentId, message: &MessageRecord) -> an
         evidence: Some(sha256),
     };
     let appended = session.run(session.store.append(id, |incident: &Incident| {
+        let (clock, proof) = (clock.clone(), proof.clone());
         incident.decide(&ctx, Command::MeetClock { clock, at, proof }, String::new())
     }))?;
     report_entry(&appended.incident, &appended.entry);

@@ -96,14 +96,18 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
             };
             let at = a.at.as_deref().map(|t| parse_time("--at", t)).transpose()?;
             end(&session, &config, &a.key, &a.clock, |clock| {
-                Command::MeetClock { clock, at, proof }
+                Command::MeetClock {
+                    clock,
+                    at,
+                    proof: proof.clone(),
+                }
             })
         }
         Some(Verb::Remind) => remind::run(&session, &config),
         Some(Verb::Missed(a)) => end(&session, &config, &a.key, &a.clock, |clock| {
             Command::MissClock {
                 clock,
-                reason: a.reason,
+                reason: a.reason.clone(),
             }
         }),
     }
@@ -179,7 +183,7 @@ pub(crate) fn change_moving_clocks(
     let id = session.incident_id(key)?;
     let ctx = session.context()?;
     let appended = session.run(session.store.append(id, |incident: &Incident| {
-        let mut draft = incident.decide(&ctx, command, String::new())?;
+        let mut draft = incident.decide(&ctx, command.clone(), String::new())?;
         draft.text = rampart_clock::moves::sentence(&config, incident, &draft);
         Ok(draft)
     }))?;
@@ -196,7 +200,7 @@ fn end(
     config: &Config,
     key: &str,
     clock: &str,
-    command: impl FnOnce(ClockId) -> Command + Send,
+    mut command: impl FnMut(ClockId) -> Command + Send,
 ) -> anyhow::Result<Code> {
     let clock = parse_value::<ClockId>(clock)?;
     let id = session.incident_id(key)?;
@@ -213,7 +217,7 @@ fn end(
                 allowed: allowed.collect(),
             });
         }
-        incident.decide(&ctx, command(clock), String::new())
+        incident.decide(&ctx, command(clock.clone()), String::new())
     }))?;
     report_entry(&appended.incident, &appended.entry);
     Ok(Code::Ok)

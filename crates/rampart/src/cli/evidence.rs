@@ -143,9 +143,9 @@ pub(crate) fn run(globals: &Globals, args: Args) -> anyhow::Result<Code> {
                     let meta = EvidenceMeta {
                         sha256: stored.sha256,
                         size: stored.size,
-                        media_type,
+                        media_type: media_type.clone(),
                         file_name: FileName::sanitize(&name),
-                        description,
+                        description: description.clone(),
                     };
                     incident.decide(
                         &ctx,

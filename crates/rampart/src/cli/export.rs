@@ -122,7 +122,7 @@ fn record_then_bundle(
 ) -> anyhow::Result<(Appended, Bundle)> {
     let ctx = session.context()?;
     let recorded = session.run(session.store.append(id, |incident: &Incident| {
-        incident.decide(&ctx, command, String::new())
+        incident.decide(&ctx, command.clone(), String::new())
     }))?;
     let entries = session.run(session.store.log_of(id))?;
     let bundle = Bundle::new(

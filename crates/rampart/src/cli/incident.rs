@@ -205,7 +205,7 @@ pub(crate) fn change(
     let id = session.incident_id(key)?;
     let ctx = session.context()?;
     let appended = session.run(session.store.append(id, |incident: &Incident| {
-        incident.decide(&ctx, command, text)
+        incident.decide(&ctx, command.clone(), text.clone())
     }))?;
     report_entry(&appended.incident, &appended.entry);
     Ok(Code::Ok)

@@ -31,6 +31,13 @@ impl Cache {
         false
     }
 
+    /// The head the last commit left and incident `id` as it left it, if the cache holds them: what
+    /// an append may decide against before it has read anything, presuming nothing was written
+    /// since (the schema refuses its entry otherwise).
+    pub(super) fn presume(&self, id: IncidentId) -> Option<(ChainHead, Incident)> {
+        Some((self.head?, self.get(id)?))
+    }
+
     /// The cached incident `id`, if any.
     pub(super) fn get(&self, id: IncidentId) -> Option<Incident> {
         self.incidents.get(&id).cloned()

@@ -23,14 +23,21 @@ use super::Appended;
 use super::cache::Cache;
 use super::decided::Decided;
 use super::writer::Writer;
-use crate::db::Db;
+use crate::db::{Db, Pool};
 use crate::error::StoreError;
+
+/// Solo commits in a row after which an append takes the one-trip way ([`presumed`]).
+const SOLO_BEFORE_ONE_TRIP: usize = 4;
 
 /// The open append transaction of a store, if any, and the appends queued for it.
 #[derive(Default)]
 pub(crate) struct Appends {
     open: Mutex<Option<Group>>,
     queued: AtomicUsize,
+    /// Commits in a row that carried one append with none waiting when they ended. Appends take
+    /// the one-trip way only after [`SOLO_BEFORE_ONE_TRIP`] of them: while appends come together,
+    /// they do better sharing a transaction than committing one at a time.
+    solo_commits: AtomicUsize,
     /// The SQLite connection the last append wrote on, kept for the next one: back in the pool,
     /// the driver would ping it (a round trip to its worker thread) on every return.
     kept: std::sync::Mutex<Option<Writer>>,
@@ -81,6 +88,15 @@ impl Appends {
         drop(self.kept());
     }
 
+    /// Counts, as a commit of `members` appends ends, whether it was a solo commit.
+    fn note_contention(&self, members: usize) {
+        if members > 1 || self.queued.load(Ordering::Acquire) > 0 {
+            self.solo_commits.store(0, Ordering::Release);
+        } else {
+            self.solo_commits.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
     /// Waits for the open transaction, counted among the queued appends meanwhile.
     async fn enter(&self) -> MutexGuard<'_, Option<Group>> {
         struct Queued<'a>(&'a AtomicUsize);
@@ -109,12 +125,22 @@ impl Appends {
         self: &Arc<Self>,
         db: &Db,
         incident: IncidentId,
-        decide: G,
+        mut decide: G,
     ) -> Result<Appended, StoreError>
     where
-        G: FnOnce(&Incident) -> Result<EntryDraft, DomainError> + Send,
+        G: FnMut(&Incident) -> Result<EntryDraft, DomainError> + Send,
     {
         let mut open = self.enter().await;
+        let alone = self.queued.load(Ordering::Acquire) == 0;
+        let solo = self.solo_commits.load(Ordering::Acquire) >= SOLO_BEFORE_ONE_TRIP;
+        if open.is_none()
+            && alone
+            && solo
+            && let Some(appended) = presumed(db, incident, &mut decide).await
+        {
+            self.note_contention(1);
+            return appended;
+        }
         let group = match open.take() {
             Some(group) => open.insert(group),
             None => {
@@ -177,7 +203,9 @@ impl Group {
             writer.rollback(db).await;
             return;
         }
-        match writer.commit(db, &decided).await {
+        let committed = writer.commit(db, &decided).await;
+        db.appends.note_contention(members.len());
+        match committed {
             Ok(()) => {
                 for (member, appended) in members.into_iter().zip(decided.appended) {
                     // A member that gave up waiting is not there to hear it.
@@ -190,6 +218,39 @@ impl Group {
                 }
             }
         }
+    }
+}
+
+/// The append in one round trip, when SQLite is the backend and the cache holds `incident` (the
+/// caller has checked that no group is open and that appends are not coming together): the entry is decided against the
+/// cache, presuming nothing was written since the last commit, and the lock, the writes and the
+/// commit go in one text. The schema refuses an entry that does not extend the global head, so a
+/// wrong presumption writes nothing. `None` when this does not apply, when the presumption was
+/// wrong, or when the decision was refused (a refusal is final only against the incident as
+/// stored): the append then takes the ordinary way, which decides again.
+async fn presumed<G>(
+    db: &Db,
+    incident: IncidentId,
+    decide: &mut G,
+) -> Option<Result<Appended, StoreError>>
+where
+    G: FnMut(&Incident) -> Result<EntryDraft, DomainError>,
+{
+    if !matches!(db.pool, Pool::Sqlite { .. }) {
+        return None;
+    }
+    let (head, current) = db.appends.cache(|cache| cache.presume(incident))?;
+    let mut decided = Decided::new(head, true);
+    decided.learn(current);
+    decided.next(incident, &mut *decide).ok()?;
+    let committed = match Writer::take(db).await {
+        Ok(writer) => writer.commit_presumed(db, &decided).await,
+        Err(e) => Err(e),
+    };
+    match committed {
+        Ok(true) => decided.appended.pop().map(Ok),
+        Ok(false) => None,
+        Err(e) => Some(Err(e)),
     }
 }
 

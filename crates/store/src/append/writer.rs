@@ -23,6 +23,9 @@ const SELECT_RECORD: &str = "SELECT record FROM incidents WHERE id = $1";
 
 /// What an append does on failure.
 const OPERATION: &str = "appending to the log";
+/// The schema's refusal of a log entry that does not extend the global chain head (migration
+/// `0008_entries_extend_the_head`).
+pub(super) const STALE_HEAD: &str = "log entry does not extend the global chain head";
 
 /// The writing connection with an append transaction open on it.
 pub(super) enum Writer {
@@ -85,12 +88,8 @@ impl Writer {
         first: Option<IncidentId>,
     ) -> Result<(Writer, Decided), StoreError> {
         let fail = db.fail(OPERATION);
-        let mut writer: Writer = match db.appends.kept() {
-            Some(kept) => kept,
-            None => on_pool!(&db.pool, writer, |pool| {
-                pool.acquire().await.map_err(&fail)?.into()
-            }),
-        };
+        let mut writer = Writer::take(db).await?;
+        writer.opening();
         // The record as text: decoded only if the cache does not hold the incident.
         let read: (i64, Vec<u8>, Option<String>) = on_writer!(&mut writer, |conn, lock| {
             if let Some(begin) = lock.begin_apart {
@@ -117,6 +116,25 @@ impl Writer {
             }
         }
         Ok((writer, decided))
+    }
+
+    /// The writing connection, with no transaction open on it: the one the last append kept, or one
+    /// from the pool.
+    pub(super) async fn take(db: &Db) -> Result<Writer, StoreError> {
+        Ok(match db.appends.kept() {
+            Some(kept) => kept,
+            None => on_pool!(&db.pool, writer, |pool| {
+                pool.acquire().await.map_err(db.fail(OPERATION))?.into()
+            }),
+        })
+    }
+
+    /// Marks a transaction as being opened: dropped from now until it ends, the connection closes.
+    fn opening(&mut self) {
+        match self {
+            Writer::Sqlite(writing) => writing.open = true,
+            Writer::Postgres(writing) => writing.open = true,
+        }
     }
 
     /// Makes sure `decided` knows `incident`: from the store's cache when it holds the store as
@@ -177,7 +195,37 @@ impl Writer {
     }
 
     /// Sends the writes of `decided` and commits; on failure rolls back.
-    pub(super) async fn commit(mut self, db: &Db, decided: &Decided) -> Result<(), StoreError> {
+    pub(super) async fn commit(self, db: &Db, decided: &Decided) -> Result<(), StoreError> {
+        self.write(db, decided, false).await.map_err(|(e, _)| e)
+    }
+
+    /// Opens the transaction with the global write lock, sends the writes of `decided` (decided
+    /// against the cache, before anything was read) and commits, in one text: one round trip to
+    /// SQLite's driver. `Ok(false)` when the schema refused the first entry because the global head
+    /// is no longer the cache's (another process appended since): nothing was written and the
+    /// cache is emptied.
+    pub(super) async fn commit_presumed(
+        mut self,
+        db: &Db,
+        decided: &Decided,
+    ) -> Result<bool, StoreError> {
+        self.opening();
+        match self.write(db, decided, true).await {
+            Ok(()) => Ok(true),
+            Err((_, true)) => Ok(false),
+            Err((e, false)) => Err(e),
+        }
+    }
+
+    /// Sends the writes of `decided` and commits, opening the transaction first if `opens` (SQLite
+    /// only). On failure rolls back and says whether the failure was the schema's refusal of an
+    /// entry that does not extend the global head.
+    async fn write(
+        mut self,
+        db: &Db,
+        decided: &Decided,
+        opens: bool,
+    ) -> Result<(), (StoreError, bool)> {
         let statements = decided.statements();
         let sent: Result<(), sqlx::Error> = on_writer!(&mut self, |conn, lock| {
             async {
@@ -189,7 +237,11 @@ impl Writer {
                     }
                     let last = trips.len() - 1;
                     for (n, trip) in trips.into_iter().enumerate() {
-                        let mut query = sqlx::query(AssertSqlSafe(joined_text(trip, n == last)));
+                        let mut text = joined_text(trip, n == last);
+                        if opens && n == 0 {
+                            text.insert_str(0, &format!("{};\n", lock.begin));
+                        }
+                        let mut query = sqlx::query(AssertSqlSafe(text));
                         for statement in trip {
                             query = bind_statement!(query, statement);
                         }
@@ -216,9 +268,10 @@ impl Writer {
                 Ok(())
             }
             Err(e) => {
+                let stale = matches!(&e, sqlx::Error::Database(d) if d.message() == STALE_HEAD);
                 db.appends.cache(super::cache::Cache::forget);
                 self.rollback(db).await;
-                Err(db.fail(OPERATION)(e))
+                Err((db.fail(OPERATION)(e), stale))
             }
         }
     }

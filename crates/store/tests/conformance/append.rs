@@ -1,7 +1,7 @@
 //! The append: opening, changing, refusing, and concurrent writers.
 
 use rampart_core::incident::{Command, State};
-use rampart_core::{ChainHead, Incident, IncidentId, IncidentKey, LogVerifier};
+use rampart_core::{ChainHead, DomainError, Incident, IncidentId, IncidentKey, LogVerifier};
 use rampart_store::{ErrorClass, StoreError};
 
 use crate::support::{self, TestStore, conformance, open, open_with};
@@ -64,6 +64,34 @@ conformance! {
         other.close().await;
         assert_eq!(t.store.verify_log().await.unwrap().unwrap().entries, 5);
         assert_eq!(t.store.verify_incident(a.id()).await.unwrap().unwrap().entries, 5);
+    }
+
+    async fn a_decision_refused_against_a_stale_incident_is_made_again(t: TestStore) {
+        // This process last saw the incident at entry 2; another process has since added entry 3.
+        // A decision that refuses what it sees at entry 2 must see entry 3 before its refusal
+        // counts.
+        let other = rampart_store::Store::open(&t.config).await.unwrap();
+        let a = open(&t.store, "Laptop stolen").await.incident;
+        support::note(&t.store, &a, "first, here").await;
+        support::note(&other, &a, "second, there").await;
+        other.close().await;
+        let types = support::types();
+        let ctx = support::context(&types);
+        let mut seen = Vec::new();
+        let appended = t
+            .store
+            .append(a.id(), |current| {
+                seen.push(current.head().seq);
+                if current.head().seq < 3 {
+                    return Err(DomainError::NothingToChange);
+                }
+                current.decide(&ctx, Command::Note, "third, here".to_owned())
+            })
+            .await
+            .unwrap();
+        assert_eq!(seen.last(), Some(&3), "decided against the stored incident: {seen:?}");
+        assert_eq!(appended.entry.seq, 4);
+        assert!(t.store.verify_log().await.unwrap().is_ok());
     }
 
     async fn every_change_is_an_entry_on_both_chains(t: TestStore) {

@@ -81,7 +81,7 @@ pub async fn change(store: &Store, incident: &Incident, cmd: Command, text: &str
     let ctx = context(&types);
     store
         .append(incident.id(), |current| {
-            current.decide(&ctx, cmd, text.to_owned())
+            current.decide(&ctx, cmd.clone(), text.to_owned())
         })
         .await
         .expect("append a change")
@@ -140,11 +140,13 @@ pub async fn tamper(t: &TestStore, sql: &'static str) {
     }
 }
 
-/// The triggers that make the database refuse changes to log entries; a tamperer who owns the
+/// The triggers that make the database refuse changes to log entries and entries that do not
+/// extend the global chain; a tamperer who owns the
 /// database drops them first, as [`tamper`] does.
-pub const APPEND_ONLY_GUARDS: [&str; 2] = [
+pub const APPEND_ONLY_GUARDS: [&str; 3] = [
     "log_entries_are_append_only_update",
     "log_entries_are_append_only_delete",
+    "log_entries_extend_the_head",
 ];
 
 /// Runs `sql` directly on the database with its guards in place, returning the database's answer.

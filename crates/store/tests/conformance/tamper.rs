@@ -59,6 +59,24 @@ conformance! {
         assert!(t.store.verify_log().await.unwrap().is_ok());
     }
 
+    async fn the_database_refuses_an_entry_that_does_not_extend_the_global_chain(t: TestStore) {
+        history(&t).await;
+        // A copy of entry 3 moved to the end: it neither follows the head's number nor its hash.
+        let refused = support::try_raw(
+            &t,
+            "INSERT INTO log_entries SELECT (SELECT MAX(global_seq) + 1 FROM log_entries), \
+             incident_id, seq + 1000, at, actor, kind, payload, text, prev_hash, hash, \
+             global_prev_hash, global_hash FROM log_entries WHERE global_seq = 3",
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            refused.to_string().contains("does not extend the global chain head"),
+            "{refused}"
+        );
+        assert!(t.store.verify_log().await.unwrap().is_ok());
+    }
+
     async fn an_edited_entry_is_named(t: TestStore) {
         history(&t).await;
         support::tamper(&t, "UPDATE log_entries SET text = 'nothing happened' WHERE global_seq = 5").await;

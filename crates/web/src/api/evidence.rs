@@ -119,9 +119,9 @@ pub(crate) async fn add_evidence(
                 let meta = EvidenceMeta {
                     sha256: stored.sha256,
                     size: stored.size,
-                    media_type,
-                    file_name,
-                    description,
+                    media_type: media_type.clone(),
+                    file_name: file_name.clone(),
+                    description: description.clone(),
                 };
                 current.decide(
                     &ctx,

@@ -302,7 +302,7 @@ pub(crate) async fn change_with(
     let appended = app
         .store()
         .append(incident.id(), |current| {
-            let mut draft = current.decide(&ctx, command, text)?;
+            let mut draft = current.decide(&ctx, command.clone(), text.clone())?;
             if let Some(config) = clocks {
                 draft.text = rampart_clock::moves::sentence(config, current, &draft);
             }

@@ -198,7 +198,7 @@ async fn decide(
                     reason: "this version is no longer the one to review: reload the notice",
                 });
             }
-            current.decide(&ctx, command, text)
+            current.decide(&ctx, command.clone(), text.clone())
         })
         .await;
     match appended {
@@ -249,7 +249,7 @@ async fn share(
     let ctx = context(&app, &principal);
     app.store()
         .append(incident.id(), |current: &Incident| {
-            current.decide(&ctx, Command::Note, text)
+            current.decide(&ctx, Command::Note, text.clone())
         })
         .await?;
     let share = NoticeShare {

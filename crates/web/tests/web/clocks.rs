@@ -76,7 +76,7 @@ both_backends! {
         let ctx = Context { actor: "rita", now: ZonedTime::utc(Timestamp::now()), types: &types };
         let clock: ClockId = "amazon_incident.notice".parse().unwrap();
         t.app.store().append(incident.id(), |i| {
-            i.decide(&ctx, Command::MissClock { clock, reason: "the contact was unreachable".into() }, String::new())
+            i.decide(&ctx, Command::MissClock { clock: clock.clone(), reason: "the contact was unreachable".into() }, String::new())
         }).await.unwrap();
 
         let page = text(&t.get(&format!("/incidents/{key}"), &responder).await);

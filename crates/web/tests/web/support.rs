@@ -307,7 +307,9 @@ impl TestApp {
         let appended = self
             .app
             .store()
-            .append(incident.id(), |i| i.decide(&ctx, command, String::new()))
+            .append(incident.id(), |i| {
+                i.decide(&ctx, command.clone(), String::new())
+            })
             .await
             .expect("appended");
         appended.entry.seq
