@@ -140,8 +140,11 @@ pub(crate) async fn observe(State(app): State<App>, request: Request, next: Next
         "error": error.map(|e| e.code.as_str()),
         "cause": error.and_then(|e| e.cause.clone()),
     });
-    // A closed stderr must not fail the request.
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    // One write per line: stderr is unbuffered, and formatting into it directly would make a
+    // system call per JSON token. A closed stderr must not fail the request.
+    let mut text = line.to_string();
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
     response
 }
 
