@@ -2,13 +2,15 @@
 
 use rampart_core::incident::{IncidentType, Severity, State};
 use rampart_core::{Incident, IncidentId, IncidentKey};
+use serde_json::value::RawValue;
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::Store;
 use crate::db::on_pool;
 use crate::error::StoreError;
-use crate::select::{Select, run_select};
+use crate::listing::Visibility;
+use crate::select::{Param, Select, run_select};
 
 /// An incident named by its key or its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +98,11 @@ impl ProjectionRow {
     }
 }
 
+/// A stored record as the database returns it: its JSON text, checked for syntax only, so that it
+/// is decoded into an incident straight from the text ([`decode_record_text`]) rather than
+/// through a tree of JSON values first.
+pub(crate) type RecordText = Json<Box<RawValue>>;
+
 /// An incident from its stored record as JSON text.
 pub(crate) fn decode_record_text(
     record: &str,
@@ -124,7 +131,7 @@ impl Store {
     pub async fn incident(&self, which: impl Into<IncidentRef>) -> Result<Incident, StoreError> {
         let which = which.into();
         let fail = self.db.fail("reading an incident");
-        let found: Option<(Json<serde_json::Value>,)> = on_pool!(&self.db.pool, reader, |pool| {
+        let found: Option<(RecordText,)> = on_pool!(&self.db.pool, reader, |pool| {
             match which {
                 IncidentRef::Key(key) => {
                     sqlx::query_as(
@@ -146,7 +153,7 @@ impl Store {
         .map_err(fail)?;
         let (Json(record),) =
             found.ok_or_else(|| StoreError::IncidentNotFound(which.to_string()))?;
-        decode_record(record, &which)
+        decode_record_text(record.get(), &which)
     }
 
     /// The incidents that match `filter`, by key (oldest year first, then by number).
@@ -154,15 +161,40 @@ impl Store {
         let mut select = Select::incidents("key_year, key_number, record");
         select.filter(filter);
         select.push(" ORDER BY key_year, key_number");
-        let found: Vec<(i64, i64, Json<serde_json::Value>)> =
+        self.decoded(&select).await
+    }
+
+    /// The incidents `visibility` lets the reader see that are not finished with (neither
+    /// dismissed nor closed), by key.
+    pub async fn unfinished_incidents(
+        &self,
+        visibility: &Visibility,
+    ) -> Result<Vec<Incident>, StoreError> {
+        let mut select = Select::incidents("key_year, key_number, record");
+        select.and(|s| {
+            let finished: Vec<String> = State::ALL
+                .iter()
+                .filter(|state| state.is_terminal())
+                .map(|state| s.bind(Param::Text(state.name().to_owned())))
+                .collect();
+            format!("state NOT IN ({})", finished.join(", "))
+        });
+        select.visible(visibility);
+        select.push(" ORDER BY key_year, key_number");
+        self.decoded(&select).await
+    }
+
+    /// The incidents `select` reads (key year, key number, record), decoded.
+    async fn decoded(&self, select: &Select) -> Result<Vec<Incident>, StoreError> {
+        let found: Vec<(i64, i64, RecordText)> =
             on_pool!(&self.db.pool, reader, |pool| run_select!(
-                &select, pool, fetch_all
+                select, pool, fetch_all
             ))
             .map_err(self.db.fail("listing incidents"))?;
         found
             .into_iter()
             .map(|(year, number, Json(record))| {
-                decode_record(record, &format_args!("INC-{year}-{number:04}"))
+                decode_record_text(record.get(), &format_args!("INC-{year}-{number:04}"))
             })
             .collect()
     }

@@ -47,8 +47,8 @@ pub use evidence::EvidenceRecord;
 pub use files::StoredFile;
 pub use incidents::{IncidentFilter, IncidentRef};
 pub use listing::{
-    Cursor, IncidentPage, IncidentQuery, IncidentSort, MAX_PAGE, RecentEntry, StateCount,
-    Visibility,
+    Cursor, IncidentPage, IncidentQuery, IncidentRow, IncidentRowPage, IncidentSort, MAX_PAGE,
+    RecentEntry, StateCount, Visibility,
 };
 pub use log::{DEFAULT_BATCH, GlobalEntries, Verification, verify_incident_log};
 pub use notice_shares::NoticeShare;

@@ -2,16 +2,14 @@
 //! keyset pagination (the cursor is the last row's sort position), so a page costs the same at
 //! incident 100,000 as at incident 1.
 
-use std::collections::HashMap;
-
-use rampart_core::Incident;
+use rampart_core::{Incident, ZonedTime};
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::Store;
 use crate::db::on_pool;
 use crate::error::StoreError;
-use crate::incidents::{IncidentFilter, decode_record};
+use crate::incidents::{IncidentFilter, RecordText, decode_record_text};
 use crate::rows::EntryRow;
 use crate::select::{Param, Select, run_select};
 
@@ -77,6 +75,30 @@ pub struct IncidentPage {
     pub next: Option<Cursor>,
 }
 
+/// One incident as a list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentRow {
+    /// Its key (`INC-2026-0042`).
+    pub key: String,
+    /// Its title.
+    pub title: String,
+    /// The name of its state.
+    pub state: String,
+    /// The name of its severity (`None`: not assessed).
+    pub severity: Option<String>,
+    /// When it was detected, in the offset it was recorded with.
+    pub detected: ZonedTime,
+}
+
+/// One page of a list, as a list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentRowPage {
+    /// The incidents, in order.
+    pub rows: Vec<IncidentRow>,
+    /// Where the next page starts, `None` on the last page.
+    pub next: Option<Cursor>,
+}
+
 /// The largest page.
 pub const MAX_PAGE: u32 = 500;
 
@@ -103,14 +125,21 @@ pub struct RecentEntry {
 /// The statement for one page of `query`: its filters, search and visibility as conditions, the
 /// position after the cursor (if any), and the order of `sort`, which the index of the sort
 /// column (or, with a filter, the filter's index) walks without sorting.
-pub(crate) fn statement(query: &IncidentQuery, search: Option<String>, limit: u32) -> Select {
+/// `shown` names the columns read for each row, after the cursor's (sort column, key year, key
+/// number).
+pub(crate) fn statement(query: &IncidentQuery, shown: &str) -> Select {
+    let search = query
+        .search
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| contains_pattern(s.trim()));
     let column = match query.sort {
         IncidentSort::Key => None,
         IncidentSort::Detected => Some("detected_at"),
         IncidentSort::Updated => Some("updated_at"),
     };
     let mut select = Select::incidents(&format!(
-        "{}, key_year, key_number, record",
+        "{}, key_year, key_number, {shown}",
         column.unwrap_or("key_year")
     ));
     select.filter(&query.filter);
@@ -151,7 +180,8 @@ pub(crate) fn statement(query: &IncidentQuery, search: Option<String>, limit: u3
         Some(c) => format!(" ORDER BY {c} {dir}, key_year {dir}, key_number {dir}"),
     };
     select.push(&order);
-    let limit = select.bind(Param::Int(i64::from(limit) + 1));
+    // One row past the page tells whether there is a next one.
+    let limit = select.bind(Param::Int(i64::from(page_size(query)) + 1));
     select.push(&format!(" LIMIT {limit}"));
     select
 }
@@ -170,39 +200,91 @@ fn contains_pattern(text: &str) -> String {
     pattern
 }
 
+/// How many incidents a page of `query` holds.
+fn page_size(query: &IncidentQuery) -> u32 {
+    query.limit.clamp(1, MAX_PAGE)
+}
+
+/// The rows of a page of `query` (read one past its end, each with its position) as its items,
+/// each made by `item` from the incident's key and the row's other columns, and the next page's
+/// cursor when there is one.
+fn cut<R, T>(
+    query: &IncidentQuery,
+    rows: impl ExactSizeIterator<Item = (Cursor, R)>,
+    mut item: impl FnMut(String, R) -> Result<T, StoreError>,
+) -> Result<(Vec<T>, Option<Cursor>), StoreError> {
+    let limit = page_size(query) as usize;
+    let more = rows.len() > limit;
+    let mut items = Vec::with_capacity(rows.len().min(limit));
+    let mut next = None;
+    for (at, rest) in rows.take(limit) {
+        items.push(item(format!("INC-{}-{:04}", at.year, at.number), rest)?);
+        next = Some(at);
+    }
+    Ok((items, next.filter(|_| more)))
+}
+
+/// A row's position: sort value, key year, key number.
+fn at(value: i64, year: i64, number: i64) -> Cursor {
+    Cursor {
+        value,
+        year,
+        number,
+    }
+}
+
+/// The columns of an [`IncidentRow`] after the cursor's; the detection time is the one field
+/// taken from the record (the column `detected_at` has lost its offset), with the same operators
+/// on both backends.
+const ROW_COLUMNS: &str = "title, state, severity, record->'times'->>'detected'";
+
 impl Store {
-    /// One page of the incidents `query` selects.
+    /// One page of the incidents `query` selects, whole.
     pub async fn incident_page(&self, query: &IncidentQuery) -> Result<IncidentPage, StoreError> {
-        let limit = query.limit.clamp(1, MAX_PAGE);
-        let search = query
-            .search
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| contains_pattern(s.trim()));
-        let select = statement(query, search, limit);
-        let rows: Vec<(i64, i64, i64, Json<serde_json::Value>)> =
+        let select = statement(query, "record");
+        let rows: Vec<(i64, i64, i64, RecordText)> =
             on_pool!(&self.db.pool, reader, |pool| run_select!(
                 &select, pool, fetch_all
             ))
             .map_err(self.db.fail("listing incidents"))?;
-        let more = rows.len() > limit as usize;
-        let mut incidents = Vec::with_capacity(rows.len().min(limit as usize));
-        let mut next = None;
-        for (value, year, number, Json(record)) in rows.into_iter().take(limit as usize) {
-            incidents.push(decode_record(
-                record,
-                &format_args!("INC-{year}-{number:04}"),
-            )?);
-            next = Some(Cursor {
-                value,
-                year,
-                number,
+        let rows = rows.into_iter().map(|(v, y, n, r)| (at(v, y, n), r));
+        let (incidents, next) = cut(query, rows, |key, Json(record)| {
+            decode_record_text(record.get(), &key)
+        })?;
+        Ok(IncidentPage { incidents, next })
+    }
+
+    /// One page of the incidents `query` selects, as a list shows them: the listed columns only,
+    /// without decoding each incident's record.
+    pub async fn incident_rows(
+        &self,
+        query: &IncidentQuery,
+    ) -> Result<IncidentRowPage, StoreError> {
+        let select = statement(query, ROW_COLUMNS);
+        type Row = (i64, i64, i64, String, String, Option<String>, String);
+        let rows: Vec<Row> = on_pool!(&self.db.pool, reader, |pool| run_select!(
+            &select, pool, fetch_all
+        ))
+        .map_err(self.db.fail("listing incidents"))?;
+        let rows = rows
+            .into_iter()
+            .map(|(v, y, n, title, state, severity, detected)| {
+                (at(v, y, n), (title, state, severity, detected))
             });
-        }
-        Ok(IncidentPage {
-            incidents,
-            next: if more { next } else { None },
-        })
+        let (rows, next) = cut(query, rows, |key, (title, state, severity, detected)| {
+            let detected = detected.parse().map_err(|e| StoreError::Undecodable {
+                what: format!("record of incident {key}"),
+                detail: format!("detection time {detected:?}: {e}"),
+            })?;
+            Ok(IncidentRow {
+                key,
+                title,
+                state,
+                severity,
+                detected,
+            })
+        })?;
+        Ok(IncidentRowPage { rows, next })
     }
 }
 
@@ -230,43 +312,40 @@ impl Store {
             .collect())
     }
 
-    /// The newest `limit` log entries of all incidents, newest first.
+    /// The newest `limit` log entries of all incidents, newest first, each with its incident's
+    /// key (one statement).
     pub async fn recent_entries(&self, limit: u32) -> Result<Vec<RecentEntry>, StoreError> {
-        let rows: Vec<EntryRow> = on_pool!(&self.db.pool, reader, |pool| {
+        let rows: Vec<KeyedEntryRow> = on_pool!(&self.db.pool, reader, |pool| {
             sqlx::query_as(
-                "SELECT global_seq, incident_id, seq, at, actor, kind, payload, text, prev_hash, \
-                 hash, global_prev_hash, global_hash \
-                 FROM log_entries ORDER BY global_seq DESC LIMIT $1",
+                "SELECT e.global_seq, e.incident_id, e.seq, e.at, e.actor, e.kind, e.payload, \
+                 e.text, e.prev_hash, e.hash, e.global_prev_hash, e.global_hash, i.key_year, \
+                 i.key_number \
+                 FROM log_entries e JOIN incidents i ON i.id = e.incident_id \
+                 ORDER BY e.global_seq DESC LIMIT $1",
             )
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await
         })
         .map_err(self.db.fail("reading recent log entries"))?;
-        let mut keys: HashMap<Uuid, String> = HashMap::new();
-        let mut recent = Vec::with_capacity(rows.len());
-        for row in rows {
-            let entry = row.into_entry()?;
-            let id = *entry.incident.as_uuid();
-            let key = match keys.get(&id) {
-                Some(key) => key.clone(),
-                None => {
-                    let (year, number): (i64, i64) = on_pool!(&self.db.pool, reader, |pool| {
-                        sqlx::query_as("SELECT key_year, key_number FROM incidents WHERE id = $1")
-                            .bind(id)
-                            .fetch_one(pool)
-                            .await
-                    })
-                    .map_err(self.db.fail("reading an incident key"))?;
-                    let key = format!("INC-{year}-{number:04}");
-                    keys.insert(id, key.clone());
-                    key
-                }
-            };
-            recent.push(RecentEntry { key, entry });
-        }
-        Ok(recent)
+        rows.into_iter()
+            .map(|row| {
+                Ok(RecentEntry {
+                    key: format!("INC-{}-{:04}", row.key_year, row.key_number),
+                    entry: row.entry.into_entry()?,
+                })
+            })
+            .collect()
     }
+}
+
+/// A log entry with its incident's key.
+#[derive(sqlx::FromRow)]
+struct KeyedEntryRow {
+    #[sqlx(flatten)]
+    entry: EntryRow,
+    key_year: i64,
+    key_number: i64,
 }
 
 #[cfg(test)]

@@ -181,7 +181,7 @@ mod tests {
 
     /// SQLite's plan for the page `query` asks for, one line per step.
     async fn plan(store: &Store, query: &IncidentQuery) -> Vec<String> {
-        let mut select = statement(query, None, query.limit);
+        let mut select = statement(query, "record");
         select.sql = format!("EXPLAIN QUERY PLAN {}", select.sql);
         let crate::db::Pool::Sqlite { reader, .. } = &store.db.pool else {
             panic!("a SQLite store");

@@ -240,7 +240,7 @@ pub(crate) async fn visible_incident(
 }
 
 /// Whether `incident` is within `visibility`.
-pub(crate) async fn may_see(
+async fn may_see(
     app: &App,
     visibility: &Visibility,
     incident: &Incident,

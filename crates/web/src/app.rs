@@ -8,6 +8,7 @@ use rampart_core::incident::TypeCatalog;
 use rampart_store::Store;
 
 use crate::auth::throttle::{Throttle, ThrottleLimits};
+use crate::company::CompanyCache;
 use crate::telemetry::Metrics;
 
 /// How the service is reached and what it accepts.
@@ -63,6 +64,7 @@ struct Inner {
     config: WebConfig,
     throttle: Throttle,
     metrics: Metrics,
+    company: CompanyCache,
 }
 
 impl App {
@@ -72,6 +74,7 @@ impl App {
             inner: Arc::new(Inner {
                 throttle: Throttle::new(config.throttle),
                 metrics: Metrics::default(),
+                company: CompanyCache::default(),
                 store,
                 types,
                 config,
@@ -92,6 +95,10 @@ impl App {
     /// The configuration.
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    pub(crate) fn company(&self) -> &CompanyCache {
+        &self.inner.company
     }
 
     pub(crate) fn throttle(&self) -> &Throttle {

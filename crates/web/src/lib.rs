@@ -20,6 +20,7 @@ mod access;
 mod api;
 mod app;
 mod auth;
+mod company;
 mod error;
 mod server;
 mod telemetry;

@@ -3,8 +3,8 @@
 
 use jiff::{SignedDuration, Timestamp};
 use rampart_store::{
-    IncidentFilter, IncidentQuery, IncidentSort, LinkOutcome, StateCount, StoreError, UserRole,
-    Visibility,
+    IncidentFilter, IncidentQuery, IncidentRow, IncidentSort, LinkOutcome, StateCount, StoreError,
+    UserRole, Visibility,
 };
 
 use rampart_core::incident::{Command, State};
@@ -204,6 +204,16 @@ conformance! {
                 let mut sizes = Vec::new();
                 loop {
                     let page = t.store.incident_page(&q).await.unwrap();
+                    // The list's rows are the same incidents, read from their columns.
+                    let rows = t.store.incident_rows(&q).await.unwrap();
+                    let shown: Vec<IncidentRow> = page.incidents.iter().map(|i| IncidentRow {
+                        key: i.key().to_string(),
+                        title: i.title().to_owned(),
+                        state: i.state().name().to_owned(),
+                        severity: i.severity().map(|s| s.name().to_owned()),
+                        detected: i.times().detected,
+                    }).collect();
+                    assert_eq!((rows.rows, rows.next), (shown, page.next));
                     sizes.push(page.incidents.len());
                     seen.extend(page.incidents.iter().map(|i| i.key().number()));
                     match page.next {

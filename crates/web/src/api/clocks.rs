@@ -3,6 +3,8 @@
 //! (`rampart_respond::company`), the views from `rampart_clock::view`. The dashboard and the
 //! incident page read the same functions.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
@@ -12,33 +14,26 @@ use rampart_clock::Config;
 use rampart_clock::view::{self, ClockView};
 use rampart_core::Incident;
 use rampart_core::incident::ClockOutcome;
-use rampart_respond::company::{CompanySettings, clock_config};
-use rampart_store::IncidentFilter;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{ApiPath, ReplySchema, may_see, reply, visible_incident};
+use super::{ApiPath, ReplySchema, reply, visible_incident};
 use crate::access::{Access, Route, route};
 use crate::app::App;
 use crate::auth::Principal;
+use crate::company::Company;
 use crate::error::ApiError;
 
-/// The company's `[clocks]` and `[notices]` settings, read from the data directory.
-pub(crate) fn company(app: &App) -> Result<CompanySettings, ApiError> {
-    CompanySettings::read(app.store().config().data_dir()).map_err(ApiError::internal)
+/// The company's settings and the regimes in force, from one reading of the settings.
+pub(crate) fn company(app: &App) -> Result<Arc<Company>, ApiError> {
+    app.company()
+        .get(app.store().config().data_dir())
+        .map_err(ApiError::internal)
 }
 
 /// The regimes in force.
 pub(crate) fn config(app: &App) -> Result<Config, ApiError> {
-    Ok(company_and_config(app)?.1)
-}
-
-/// The company's settings and the regimes in force, from one reading of the settings.
-pub(crate) fn company_and_config(app: &App) -> Result<(CompanySettings, Config), ApiError> {
-    let settings = company(app)?;
-    let config = clock_config(app.store().config().data_dir(), &settings.clocks)
-        .map_err(ApiError::internal)?;
-    Ok((settings, config))
+    Ok(company(app)?.clocks.clone())
 }
 
 /// Every clock of `incident` at `now`, sorted by time left.
@@ -65,14 +60,9 @@ pub(crate) async fn open_clocks(
     let config = config(app)?;
     let visibility = principal.visibility();
     let mut all = Vec::new();
-    for incident in app.store().incidents(&IncidentFilter::default()).await? {
-        if incident.state().is_terminal() {
-            continue;
-        }
-        if may_see(app, &visibility, &incident).await? {
-            let views = incident_clocks(&config, &incident, now)?;
-            all.extend(views.into_iter().filter(|v| !v.ended()));
-        }
+    for incident in app.store().unfinished_incidents(&visibility).await? {
+        let views = incident_clocks(&config, &incident, now)?;
+        all.extend(views.into_iter().filter(|v| !v.ended()));
     }
     view::sort(&mut all);
     Ok(all)

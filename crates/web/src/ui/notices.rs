@@ -21,7 +21,7 @@ use serde::Deserialize;
 use super::UiError;
 use super::forms::after_change;
 use crate::access::{Access, Route, route};
-use crate::api::clocks::{company, config};
+use crate::api::clocks::company;
 use crate::api::{change, context, visible_incident};
 use crate::app::App;
 use crate::auth::Principal;
@@ -336,10 +336,17 @@ async fn send_notice(
     Path((key, notice)): Path<(String, u64)>,
 ) -> Result<Response, UiError> {
     let incident = visible_incident(&app, &principal, &key).await?;
-    let settings = company(&app)?.notices;
+    let company = company(&app)?;
     let ctx = context(&app, &principal);
-    let clocks = config(&app)?;
-    let sent = send(app.store(), &ctx, incident.id(), notice, &settings, &clocks).await;
+    let sent = send(
+        app.store(),
+        &ctx,
+        incident.id(),
+        notice,
+        &company.settings.notices,
+        &company.clocks,
+    )
+    .await;
     let result = sent.map_err(|e| match e {
         SendError::Store(e) => ApiError::from(e),
         SendError::Queue(e) => ApiError::internal(e),

@@ -222,7 +222,7 @@ async fn list(
         after,
         limit: 50,
     };
-    let page = app.store().incident_page(&query).await?;
+    let page = app.store().incident_rows(&query).await?;
     let base = [
         ("q", params.q.as_str()),
         ("state", params.state.as_str()),
@@ -236,17 +236,14 @@ async fn list(
         encode(&pairs)
     });
     let rows = page
-        .incidents
-        .iter()
-        .map(|i| RowView {
-            key: i.key().to_string(),
-            title: i.title().to_owned(),
-            state: i.state().name().to_owned(),
-            severity: i
-                .severity()
-                .map_or("not assessed", Severity::name)
-                .to_owned(),
-            detected: shown(&i.times().detected),
+        .rows
+        .into_iter()
+        .map(|r| RowView {
+            detected: shown(&r.detected),
+            key: r.key,
+            title: r.title,
+            state: r.state,
+            severity: r.severity.unwrap_or_else(|| "not assessed".to_owned()),
         })
         .collect();
     let view = ListPage {
@@ -351,7 +348,7 @@ pub(crate) async fn incident_page(
     .filter_map(|(on, name)| on.then_some(name))
     .collect();
     let can_respond = Access::Respond.allows(principal.user.role);
-    let (company, config) = crate::api::clocks::company_and_config(app)?;
+    let company = crate::api::clocks::company(app)?;
     Ok(IncidentPage {
         layout: Layout::of(principal),
         flash: flash.as_ref().map(|(m, _)| m.clone()),
@@ -408,8 +405,14 @@ pub(crate) async fn incident_page(
             .map(|e| EntryView::of(key.clone(), e))
             .collect(),
         response: super::respond::response_view(app, incident).await?,
-        clocks: super::clocks::incident_rows(&config, incident)?,
-        notices: super::notices::notices_view(app, incident, &company.notices, &config).await?,
+        clocks: super::clocks::incident_rows(&company.clocks, incident)?,
+        notices: super::notices::notices_view(
+            app,
+            incident,
+            &company.settings.notices,
+            &company.clocks,
+        )
+        .await?,
         deliveries: super::deliveries::delivery_lines(app, incident).await?,
         key,
     })
