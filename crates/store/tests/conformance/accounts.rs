@@ -191,7 +191,12 @@ conformance! {
     }
 
     async fn pages_follow_the_cursor_in_either_direction(t: TestStore) {
-        for n in 0..7 {
+        // The first was detected an hour before, two hours east of UTC: the list shows it so.
+        let east = jiff::tz::Offset::from_hours(2).unwrap();
+        let earlier = Timestamp::now() - SignedDuration::from_hours(1);
+        let detected = rampart_core::ZonedTime::new(earlier, east).unwrap();
+        support::open_with(&t.store, 2026, "incident 0", |cmd| cmd.detected = Some(detected)).await;
+        for n in 1..7 {
             open(&t.store, &format!("incident {n}")).await;
         }
         for sort in [IncidentSort::Key, IncidentSort::Detected, IncidentSort::Updated] {
@@ -214,6 +219,9 @@ conformance! {
                         detected: i.times().detected,
                     }).collect();
                     assert_eq!((rows.rows, rows.next), (shown, page.next));
+                    if let Some(first) = page.incidents.iter().find(|i| i.key().number() == 1) {
+                        assert_eq!(first.times().detected, detected);
+                    }
                     sizes.push(page.incidents.len());
                     seen.extend(page.incidents.iter().map(|i| i.key().number()));
                     match page.next {
