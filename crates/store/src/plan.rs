@@ -63,6 +63,8 @@ const INSERT_VERSION: &str = "INSERT INTO plan_versions (version, plan_log_seq, 
      source_text) VALUES ($1, $2, $3, $4, $5)";
 const SELECT_LOG: &str =
     "SELECT seq, at, actor, kind, payload, text, prev_hash, hash FROM plan_log ORDER BY seq";
+const SELECT_LOG_ENTRY: &str =
+    "SELECT seq, at, actor, kind, payload, text, prev_hash, hash FROM plan_log WHERE seq = $1";
 
 /// A plan log row: seq, at, actor, kind, payload, text, prev_hash, hash.
 type LogRow = (i64, i64, String, String, String, String, Vec<u8>, Vec<u8>);
@@ -269,15 +271,20 @@ impl Store {
             return Ok(None);
         };
         let what = || format!("plan version {number}");
-        let log = self.plan_log().await?;
-        let seq = rows::to_u64(seq, "plan_log_seq", what)?;
-        let entry =
-            log.into_iter()
-                .find(|e| e.seq == seq)
-                .ok_or_else(|| StoreError::Undecodable {
-                    what: what(),
-                    detail: format!("its plan log entry {seq} is missing"),
-                })?;
+        let found: Option<LogRow> = on_pool!(&self.db.pool, reader, |pool| {
+            sqlx::query_as(SELECT_LOG_ENTRY)
+                .bind(seq)
+                .fetch_optional(pool)
+                .await
+        })
+        .map_err(self.db.fail("reading the plan log"))?;
+        let entry = found
+            .map(entry_of)
+            .transpose()?
+            .ok_or_else(|| StoreError::Undecodable {
+                what: what(),
+                detail: format!("its plan log entry {seq} is missing"),
+            })?;
         Ok(Some(PlanVersion {
             version: rows::to_u64(number, "version", what)?,
             entry,
@@ -285,6 +292,18 @@ impl Store {
             plan: decode_plan(&json, number)?,
             source_text,
         }))
+    }
+
+    /// The plan in force (the current version's), without its log entry and source: what each
+    /// incident page shows its checklist and pages from. `None` before any version is applied.
+    pub async fn plan_in_force(&self) -> Result<Option<Plan>, StoreError> {
+        let current: Current = on_pool!(&self.db.pool, reader, |pool| {
+            sqlx::query_as(CURRENT).fetch_optional(pool).await
+        })
+        .map_err(self.db.fail("reading the plan in force"))?;
+        current
+            .map(|(number, json)| decode_plan(&json, number))
+            .transpose()
     }
 
     /// The whole plan log, oldest first.

@@ -31,6 +31,7 @@ conformance! {
     async fn versions_are_numbered_logged_and_read_back(t: TestStore) {
         let s = &t.store;
         assert_eq!(s.plan_version(None).await.unwrap(), None);
+        assert_eq!(s.plan_in_force().await.unwrap(), None);
         let first = default_plan().unwrap();
         let when = at("2026-01-05T09:00:00Z");
         let applied = s.apply_plan(ACTOR, when, "plan.toml", "text 1", &first, "").await.unwrap();
@@ -54,6 +55,7 @@ conformance! {
         assert_eq!((current.version, current.plan.clone()), (2, second));
         assert_eq!(current.source_text, "text 2");
         assert_eq!(current.entry, **entry);
+        assert_eq!(s.plan_in_force().await.unwrap(), Some(current.plan.clone()));
         let old = s.plan_version(Some(1)).await.unwrap().unwrap();
         assert_eq!((old.version, old.plan), (1, first));
         assert_eq!(s.plan_version(Some(3)).await.unwrap(), None);

@@ -80,7 +80,7 @@ fn label(to: TaskStatus) -> &'static str {
 
 /// The checklist, tasks and pages of `incident` under the plan in force.
 pub(crate) async fn response_view(app: &App, incident: &Incident) -> Result<ResponseView, UiError> {
-    let plan = app.store().plan_version(None).await?.map(|v| v.plan);
+    let plan = app.store().plan_in_force().await?;
     let response = incident.response();
     let criteria = plan
         .iter()
