@@ -208,9 +208,11 @@ impl Index {
         let mut unrouted = Vec::new();
         let mut not_windows = Vec::new();
         let mut buckets: HashMap<String, RouteLists> = HashMap::new();
-        let witnesses: Vec<_> = rules
+        let all: Vec<&Route> = rules.iter().flatten().collect();
+        let frequency = witness::frequency(&all);
+        let witnesses: Vec<_> = all
             .par_iter()
-            .flat_map_iter(|routes| routes.iter().map(witness::of_route))
+            .map(|route| witness::of_route(route, &frequency))
             .collect();
         for (rule, routes) in rules.iter().enumerate() {
             for (r, route) in routes.iter().enumerate() {

@@ -8,6 +8,10 @@
 //! has ([`Witness::Fields`]: only `null` accepts a missing field); events not of the Windows shape
 //! reach such a route through their top-level keys. Routes with neither are always evaluated.
 
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+
 use crate::compile::Route;
 use crate::detection::{Detection, Expr, Item, ItemTest};
 use crate::event::FieldPath;
@@ -25,10 +29,53 @@ pub(crate) enum Witness {
     Fields(Vec<FieldPath>),
 }
 
-/// The witness of a route, if it has one.
-pub(crate) fn of_route(route: &Route) -> Option<Witness> {
+/// How many routes name each needle for each field, by [`needle_key`]: a needle many rules
+/// share (`eventSource: ec2.amazonaws.com`) occurs in many events, so it witnesses poorly. Two
+/// needles with the same key only blur the choice of a witness, never its soundness.
+pub(crate) type Frequency = FxHashMap<u64, u32>;
+
+/// A hash of a field's name and a needle in lower case, computed without copying either.
+fn needle_key(field: Option<&FieldPath>, needle: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    field.map(FieldPath::name).hash(&mut hasher);
+    needle
+        .bytes()
+        .for_each(|b| hasher.write_u8(b.to_ascii_lowercase()));
+    hasher.finish()
+}
+
+/// Value lists up to this long are counted in [`frequency`].
+const SHARED_LIST: usize = 4;
+
+/// Counts the needles each route names (each once per route) in its short value lists.
+pub(crate) fn frequency(routes: &[&Route]) -> Frequency {
+    let mut out = Frequency::default();
+    for route in routes {
+        let mut named = FxHashSet::default();
+        let selections = route.detection.selections.iter();
+        for item in selections.flat_map(|s| s.branches.iter().flatten()) {
+            // Long value lists (command-line fragments) are seldom shared and dear to count.
+            let ItemTest::Values { matchers, .. } = &item.test else {
+                continue;
+            };
+            if matchers.len() > SHARED_LIST {
+                continue;
+            }
+            for needle in matchers.iter().filter_map(of_matcher).flatten() {
+                named.insert(needle_key(item.field.as_ref(), &needle));
+            }
+        }
+        for needle in named {
+            *out.entry(needle).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// The witness of a route, if it has one; of several, the most selective by `frequency`.
+pub(crate) fn of_route(route: &Route, frequency: &Frequency) -> Option<Witness> {
     let detection = &route.detection;
-    of_expr(detection, &detection.condition)
+    of_expr(detection, &detection.condition, frequency)
         .map(Witness::Needles)
         .or_else(|| fields_of_expr(detection, &detection.condition).map(Witness::Fields))
 }
@@ -68,16 +115,19 @@ fn required_field(item: &Item) -> Option<FieldPath> {
     required.then(|| field.clone())
 }
 
-fn of_expr(detection: &Detection, expr: &Expr) -> Option<Vec<Needle>> {
+fn of_expr(detection: &Detection, expr: &Expr, frequency: &Frequency) -> Option<Vec<Needle>> {
     match expr {
-        Expr::Sel(i) => union(
-            detection.selections[*i]
-                .branches
-                .iter()
-                .map(|branch| best(branch.iter().map(of_item))),
+        Expr::Sel(i) => union(detection.selections[*i].branches.iter().map(|branch| {
+            best(
+                branch.iter().map(|item| of_item(item, frequency)),
+                frequency,
+            )
+        })),
+        Expr::And(parts) => best(
+            parts.iter().map(|p| of_expr(detection, p, frequency)),
+            frequency,
         ),
-        Expr::And(parts) => best(parts.iter().map(|p| of_expr(detection, p))),
-        Expr::Or(parts) => union(parts.iter().map(|p| of_expr(detection, p))),
+        Expr::Or(parts) => union(parts.iter().map(|p| of_expr(detection, p, frequency))),
         Expr::Not(_) => None,
     }
 }
@@ -90,16 +140,31 @@ fn union<T>(mut parts: impl Iterator<Item = Option<Vec<T>>>) -> Option<Vec<T>> {
     })
 }
 
-/// The most selective of several sufficient witnesses: the one whose shortest needle is longest.
-fn best(candidates: impl Iterator<Item = Option<Vec<Needle>>>) -> Option<Vec<Needle>> {
+/// The most selective of several sufficient witnesses: the one whose shortest needle is longest
+/// (up to eight bytes), then the one whose needles fewer routes name, then the one with fewer
+/// needles.
+fn best(
+    candidates: impl Iterator<Item = Option<Vec<Needle>>>,
+    frequency: &Frequency,
+) -> Option<Vec<Needle>> {
     let score = |w: &Vec<Needle>| w.iter().map(|(_, n)| n.len()).min().unwrap_or(0);
+    // Longer witnesses come from lists that are not counted.
+    let shared = |w: &Vec<Needle>| -> u64 {
+        if w.len() > SHARED_LIST {
+            return 0;
+        }
+        w.iter()
+            .map(|(field, n)| needle_key(field.as_ref(), n))
+            .map(|key| u64::from(frequency.get(&key).copied().unwrap_or(0)))
+            .sum()
+    };
     candidates
         .flatten()
         .filter(|w| !w.is_empty())
-        .max_by_key(|w| (score(w).min(8), usize::MAX - w.len()))
+        .max_by_key(|w| (score(w).min(8), u64::MAX - shared(w), usize::MAX - w.len()))
 }
 
-fn of_item(item: &Item) -> Option<Vec<Needle>> {
+fn of_item(item: &Item, frequency: &Frequency) -> Option<Vec<Needle>> {
     let ItemTest::Values { matchers, all } = &item.test else {
         return None;
     };
@@ -111,7 +176,7 @@ fn of_item(item: &Item) -> Option<Vec<Needle>> {
         })
     };
     if *all {
-        best(matchers.iter().map(needles))
+        best(matchers.iter().map(needles), frequency)
     } else {
         union(matchers.iter().map(needles))
     }
