@@ -10,7 +10,7 @@ use crate::Store;
 use crate::db::on_pool;
 use crate::error::StoreError;
 use crate::incidents::{IncidentFilter, RecordText, decode_record_text};
-use crate::rows::EntryRow;
+use crate::rows::{EntryRow, select_entries};
 use crate::select::{Param, Select, run_select};
 
 /// Which incidents a reader may see.
@@ -316,13 +316,11 @@ impl Store {
     /// key (one statement).
     pub async fn recent_entries(&self, limit: u32) -> Result<Vec<RecentEntry>, StoreError> {
         let rows: Vec<KeyedEntryRow> = on_pool!(&self.db.pool, reader, |pool| {
-            sqlx::query_as(
-                "SELECT e.global_seq, e.incident_id, e.seq, e.at, e.actor, e.kind, e.payload, \
-                 e.text, e.prev_hash, e.hash, e.global_prev_hash, e.global_hash, i.key_year, \
-                 i.key_number \
-                 FROM log_entries e JOIN incidents i ON i.id = e.incident_id \
-                 ORDER BY e.global_seq DESC LIMIT $1",
-            )
+            sqlx::query_as(select_entries!(
+                ", key_year, key_number",
+                "JOIN incidents ON incidents.id = log_entries.incident_id \
+                 ORDER BY global_seq DESC LIMIT $1"
+            ))
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await
@@ -339,7 +337,7 @@ impl Store {
     }
 }
 
-/// A log entry with its incident's key.
+/// A log entry with its incident's key (the entry's columns first, see [`select_entries`]).
 #[derive(sqlx::FromRow)]
 struct KeyedEntryRow {
     #[sqlx(flatten)]

@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use crate::Store;
 use crate::db::on_pool;
 use crate::error::StoreError;
-use crate::rows::{self, EntryRow};
+use crate::rows::{self, EntryRow, select_entries};
 
 /// Entries read per query when streaming the whole log.
 pub const DEFAULT_BATCH: u32 = 10_000;
@@ -22,17 +22,6 @@ pub const DEFAULT_BATCH: u32 = 10_000;
 /// reads. Two keep both cores of a small machine busy; a third rides out the pauses of each
 /// connection's hand-over (500,000 entries, busy 2-core machine: 2.8–3.4 s against 3.0–3.7 s).
 const READS_IN_FLIGHT: usize = 3;
-
-/// A query of log entries, every column in [`EntryRow`]'s order, with the rest of the statement.
-macro_rules! select_entries {
-    ($rest:literal) => {
-        concat!(
-            "SELECT global_seq, incident_id, seq, at, actor, kind, payload, text, prev_hash, ",
-            "hash, global_prev_hash, global_hash FROM log_entries ",
-            $rest
-        )
-    };
-}
 
 /// The outcome of verifying stored entries: a summary, or the first bad entry.
 pub type Verification = Result<VerifySummary, ChainBreak>;

@@ -10,7 +10,26 @@ use uuid::Uuid;
 
 use crate::error::StoreError;
 
-/// A stored log entry, column for column, in the order of the queries that read it.
+/// A query of log entries: every column in [`EntryRow`]'s order (which its [`sqlx::FromRow`]
+/// relies on), then the further columns `$more` (starting with a comma, if any) and the rest of
+/// the statement after `FROM log_entries`.
+macro_rules! select_entries {
+    ($rest:literal) => {
+        $crate::rows::select_entries!("", $rest)
+    };
+    ($more:literal, $rest:literal) => {
+        concat!(
+            "SELECT global_seq, incident_id, seq, at, actor, kind, payload, text, prev_hash, ",
+            "hash, global_prev_hash, global_hash",
+            $more,
+            " FROM log_entries ",
+            $rest
+        )
+    };
+}
+pub(crate) use select_entries;
+
+/// A stored log entry, column for column, in the order of [`select_entries`].
 #[derive(Debug)]
 pub(crate) struct EntryRow {
     pub(crate) global_seq: i64,

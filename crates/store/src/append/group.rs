@@ -222,9 +222,9 @@ impl Group {
 }
 
 /// The append in one round trip, when SQLite is the backend and the cache holds `incident` (the
-/// caller has checked that no group is open and that appends are not coming together): the entry is decided against the
-/// cache, presuming nothing was written since the last commit, and the lock, the writes and the
-/// commit go in one text. The schema refuses an entry that does not extend the global head, so a
+/// caller has checked that no group is open and that appends are not coming together): the entry
+/// is decided against the cache, presuming nothing was written since the last commit, and the
+/// lock, the writes and the commit go in one text. The schema refuses an entry that does not extend the global head, so a
 /// wrong presumption writes nothing. `None` when this does not apply, when the presumption was
 /// wrong, or when the decision was refused (a refusal is final only against the incident as
 /// stored): the append then takes the ordinary way, which decides again.
