@@ -31,11 +31,6 @@ pub(crate) fn company(app: &App) -> Result<Arc<Company>, ApiError> {
         .map_err(ApiError::internal)
 }
 
-/// The regimes in force.
-pub(crate) fn config(app: &App) -> Result<Config, ApiError> {
-    Ok(company(app)?.clocks.clone())
-}
-
 /// Every clock of `incident` at `now`, sorted by time left.
 pub(crate) fn incident_clocks(
     config: &Config,
@@ -57,11 +52,11 @@ pub(crate) async fn open_clocks(
     principal: &Principal,
     now: Timestamp,
 ) -> Result<Vec<ClockView>, ApiError> {
-    let config = config(app)?;
+    let company = company(app)?;
     let visibility = principal.visibility();
     let mut all = Vec::new();
     for incident in app.store().unfinished_incidents(&visibility).await? {
-        let views = incident_clocks(&config, &incident, now)?;
+        let views = incident_clocks(&company.clocks, &incident, now)?;
         all.extend(views.into_iter().filter(|v| !v.ended()));
     }
     view::sort(&mut all);
@@ -230,13 +225,14 @@ async fn clocks_of(
     ApiPath(key): ApiPath<String>,
 ) -> Result<Json<IncidentClocksBody>, ApiError> {
     let incident = visible_incident(&app, &principal, &key).await?;
-    let config = config(&app)?;
+    let company = company(&app)?;
+    let config = &company.clocks;
     let pending = config
         .evaluate(&incident)
         .map_err(|e| ApiError::internal(format!("{}: {e}", incident.key())))?
         .pending;
     Ok(Json(IncidentClocksBody {
-        clocks: incident_clocks(&config, &incident, Timestamp::now())?
+        clocks: incident_clocks(config, &incident, Timestamp::now())?
             .iter()
             .map(ClockBody::from)
             .collect(),

@@ -30,8 +30,16 @@ async fn moving_clocks(
     key: &str,
     command: Command,
 ) -> Result<Response, ApiError> {
-    let config = super::clocks::config(app)?;
-    change_with(app, principal, key, command, String::new(), Some(&config)).await
+    let company = super::clocks::company(app)?;
+    change_with(
+        app,
+        principal,
+        key,
+        command,
+        String::new(),
+        Some(&company.clocks),
+    )
+    .await
 }
 
 async fn update(
