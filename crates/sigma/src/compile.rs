@@ -30,6 +30,8 @@ pub(crate) struct Guard {
     pub(crate) channels: Option<Vec<String>>,
     /// Event IDs the precondition requires, for the index; `None` = any.
     pub(crate) event_ids: Option<Vec<String>>,
+    /// Field sets the precondition rules out: an event having every field of one of them fails.
+    pub(crate) not_all: Vec<Vec<FieldPath>>,
 }
 
 impl Guard {
@@ -47,8 +49,16 @@ impl Guard {
 
 impl Route {
     pub(crate) fn matches(&self, event: &crate::Event<'_>) -> bool {
-        self.guard.items.iter().all(|i| i.matches(event)) && self.detection.matches(event)
+        self.guard.items.iter().all(|i| i.matches(event))
+            && !rules_out(&self.guard.not_all, event)
+            && self.detection.matches(event)
     }
+}
+
+/// Whether `event` has every field of one of the sets.
+pub(crate) fn rules_out(sets: &[Vec<FieldPath>], event: &crate::Event<'_>) -> bool {
+    sets.iter()
+        .any(|set| set.iter().all(|f| event.field(f).is_some()))
 }
 
 /// Compiles a detection section with the field renames of one variant.
@@ -176,9 +186,15 @@ pub(crate) fn guard(variant: &Variant) -> Result<Guard, RuleError> {
             });
         }
     }
+    let not_all = variant
+        .not_all
+        .iter()
+        .map(|set| set.iter().map(|f| FieldPath::new(f)).collect())
+        .collect();
     Ok(Guard {
         items,
         channels,
         event_ids,
+        not_all,
     })
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
-use crate::compile::Route;
+use crate::compile::{Route, rules_out};
 use crate::event::{Event, FieldPath, KEYWORD_SEPARATOR};
 use crate::matcher::with_text;
 use crate::scan::{Marks, Scan, visit_fresh};
@@ -177,8 +177,10 @@ pub(crate) struct Index {
     by_channel: HashMap<Box<str>, Bucket>,
     /// Routes with no channel constraint that also accept Windows events.
     unrouted: Group,
-    /// Routes whose guard excludes Windows events (`absent: [Event.System]`).
-    not_windows: Group,
+    /// Routes whose guard excludes Windows events (`absent: [Event.System]`), grouped by the
+    /// field sets their guard also rules out (`not_all`): an event having every field of one
+    /// of them skips the group (CloudTrail records skip the Linux, web server, zeek… routes).
+    not_windows: Vec<(Vec<Vec<FieldPath>>, Group)>,
     channel: FieldPath,
     event_id: FieldPath,
 }
@@ -189,7 +191,7 @@ impl Default for Index {
             routes: Vec::new(),
             by_channel: HashMap::new(),
             unrouted: Group::default(),
-            not_windows: Group::default(),
+            not_windows: Vec::new(),
             channel: FieldPath::new("Channel"),
             event_id: FieldPath::new("EventID"),
         }
@@ -206,7 +208,7 @@ impl Index {
     pub(crate) fn build(rules: &[Vec<Route>]) -> Self {
         let mut index = Index::default();
         let mut unrouted = Vec::new();
-        let mut not_windows = Vec::new();
+        let mut not_windows: BTreeMap<&[Vec<FieldPath>], Vec<u32>> = BTreeMap::new();
         let mut buckets: HashMap<String, RouteLists> = HashMap::new();
         let all: Vec<&Route> = rules.iter().flatten().collect();
         let frequency = witness::frequency(&all);
@@ -220,7 +222,10 @@ impl Index {
                 index.routes.push((rule as u32, r as u32));
                 let Some(channels) = &route.guard.channels else {
                     if route.guard.excludes_windows() {
-                        not_windows.push(id);
+                        not_windows
+                            .entry(&route.guard.not_all)
+                            .or_default()
+                            .push(id);
                     } else {
                         unrouted.push(id);
                     }
@@ -242,7 +247,10 @@ impl Index {
             || {
                 (
                     Group::build(&unrouted, &witnesses),
-                    Group::build(&not_windows, &witnesses),
+                    not_windows
+                        .into_iter()
+                        .map(|(sets, routes)| (sets.to_vec(), Group::build(&routes, &witnesses)))
+                        .collect(),
                 )
             },
             || {
@@ -285,7 +293,11 @@ impl Index {
         };
         self.unrouted.candidates(event, marks, &mut each);
         if !event.is_windows() {
-            self.not_windows.candidates(event, marks, &mut each);
+            for (sets, group) in &self.not_windows {
+                if !rules_out(sets, event) {
+                    group.candidates(event, marks, &mut each);
+                }
+            }
         }
         let Some(channel) = event.field(&self.channel).and_then(|v| v.as_str()) else {
             return;

@@ -26,9 +26,23 @@ pub(crate) struct Variant {
     /// Fields that must be absent.
     #[serde(default)]
     pub(crate) absent: Vec<String>,
+    /// Field sets an event must not have in full (one set in the file; merged variants hold one
+    /// per entry that gave one).
+    #[serde(default, deserialize_with = "one_set")]
+    pub(crate) not_all: Vec<Vec<String>>,
     /// Sigma field name → event field name.
     #[serde(default)]
     pub(crate) fields: BTreeMap<String, String>,
+}
+
+/// Reads `not_all: [a, b]` as one set; an empty list rules nothing out.
+fn one_set<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<Vec<String>>, D::Error> {
+    let set = Vec::<String>::deserialize(de)?;
+    Ok(if set.is_empty() {
+        Vec::new()
+    } else {
+        vec![set]
+    })
 }
 
 /// A scalar or a list of scalars in the mapping file.
@@ -173,6 +187,11 @@ fn merge(a: &Variant, b: &Variant) -> Variant {
     out.conditions.extend(b.conditions.clone());
     out.exists.extend(b.exists.iter().cloned());
     out.absent.extend(b.absent.iter().cloned());
+    for set in &b.not_all {
+        if !out.not_all.contains(set) {
+            out.not_all.push(set.clone());
+        }
+    }
     out.fields.extend(b.fields.clone());
     out
 }

@@ -55,3 +55,41 @@ fn aws_rules_fire_on_stratus_red_team_records_as_checked_by_hand() {
     assert_eq!(counts, expected);
     assert!(!counts.contains_key("aws_sts_getcalleridentity_trufflehog"));
 }
+
+/// With all three rule folders loaded, only AWS rules fire on CloudTrail records: the mapping
+/// keeps every other product (Linux keyword rules, zeek's `not selection` over `id.orig_h`)
+/// and the product-less web server, proxy, DNS and firewall rules off records carrying
+/// `eventSource` and `awsRegion`.
+#[test]
+fn only_aws_rules_see_cloudtrail_records() {
+    let (rules, _) = super::common::all_rules();
+    let mut matches = Matches::default();
+    let mut fired = BTreeMap::<String, usize>::new();
+    for file in files(&data().join("cloudtrail-stratus/CloudTrail"), "json") {
+        for record in json_events(&file) {
+            rules.evaluate(&Event::new(&record), &mut matches);
+            for rule in matches.as_slice() {
+                let product = rules.rule(*rule).logsource.product.clone();
+                *fired.entry(product.unwrap_or_default()).or_default() += 1;
+            }
+        }
+    }
+    assert_eq!(fired.keys().collect::<Vec<_>>(), ["aws"]);
+    // The same record without its region is no longer CloudTrail to the mapping: the zeek rule
+    // over a missing `id.orig_h` (`not selection`) fires on it, as on any other JSON document.
+    let rdp = "Publicly Accessible RDP Service";
+    let mut record =
+        serde_json::json!({"eventSource": "s3.amazonaws.com", "awsRegion": "us-east-1"});
+    let titles = |record: &serde_json::Value, matches: &mut Matches| {
+        rules.evaluate(&Event::new(record), matches);
+        let titles: Vec<String> = matches
+            .as_slice()
+            .iter()
+            .map(|r| rules.rule(*r).title.clone())
+            .collect();
+        titles
+    };
+    assert!(!titles(&record, &mut matches).iter().any(|t| t == rdp));
+    record.as_object_mut().unwrap().remove("awsRegion");
+    assert!(titles(&record, &mut matches).iter().any(|t| t == rdp));
+}
