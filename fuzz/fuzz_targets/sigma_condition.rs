@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rampart_sigma::{Event, Matches, RuleSet};
+use rampart_sigma::{Document, Event, Matches, RuleSet};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(condition) = std::str::from_utf8(data) else {
@@ -21,9 +21,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let event = serde_json_event();
     let mut matches = Matches::default();
-    rules.evaluate(&Event::new(&event), &mut matches);
+    rules.evaluate(&Event::new(&Document::from_value(&event)), &mut matches);
     let mut naive = Matches::default();
-    rules.evaluate_naive(&Event::new(&event), &mut naive);
+    rules.evaluate_naive(&Event::new(&Document::from_value(&event)), &mut naive);
     assert_eq!(
         matches.as_slice(),
         naive.as_slice(),

@@ -5,7 +5,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use rampart_sigma::{CorrelationDetection, CorrelationEngine, Event, Level, RuleRef, RuleSet};
+use rampart_sigma::{
+    CorrelationDetection, CorrelationEngine, Document, Event, Level, RuleRef, RuleSet,
+};
 use serde_json::{Map, Value, json};
 
 use crate::detection::{Detection, DetectionKind};
@@ -36,10 +38,12 @@ pub(crate) fn correlate(
     });
     let mut engine = CorrelationEngine::new(rules);
     let mut fired = Vec::new();
+    let mut document = Document::default();
     for observation in &observations {
+        document.set_value(&observation.event);
         engine.observe(
             observation.rule,
-            &Event::new(&observation.event),
+            &Event::new(&document),
             observation.at,
             &mut fired,
         );

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rampart_ingest::{IngestError, LogEvent, SkipKind, Skipped, SourceKind, read_file};
-use rampart_sigma::{Event, Level, LoadReport, Matches, RuleSet};
+use rampart_sigma::{Document, Event, Level, LoadReport, Matches, RuleSet};
 use rayon::prelude::*;
 
 use crate::correlate::{Observation, correlate};
@@ -78,8 +78,9 @@ impl<'r> Hunt<'r> {
     fn hunt_file(&self, path: &Path) -> FileOutcome {
         let mut outcome = FileOutcome::default();
         let mut matches = Matches::default();
+        let mut document = Document::default();
         let result = read_file(path, &mut |record| match record {
-            Ok(event) => self.evaluate(event, &mut matches, &mut outcome),
+            Ok(event) => self.evaluate(event, &mut document, &mut matches, &mut outcome),
             Err(skipped) => {
                 *outcome.skipped.entry(skipped.kind).or_default() += 1;
                 if outcome.examples.len() < SKIPPED_EXAMPLES {
@@ -101,10 +102,18 @@ impl<'r> Hunt<'r> {
         outcome
     }
 
-    /// Match one event; keep it (shared) only when a rule fired.
-    fn evaluate(&self, event: LogEvent, matches: &mut Matches, outcome: &mut FileOutcome) {
+    /// Match one event (read through `document`, reused from event to event); keep it
+    /// (shared) only when a rule fired.
+    fn evaluate(
+        &self,
+        event: LogEvent,
+        document: &mut Document,
+        matches: &mut Matches,
+        outcome: &mut FileOutcome,
+    ) {
         outcome.events += 1;
-        self.rules.evaluate(&Event::new(&event.fields), matches);
+        document.set_value(&event.fields);
+        self.rules.evaluate(&Event::new(document), matches);
         if matches.is_empty() {
             return;
         }

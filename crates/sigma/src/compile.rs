@@ -55,6 +55,36 @@ impl Route {
     }
 }
 
+/// What a guard asks of the fields an event has: those it needs (`exists`) and the field sets it
+/// rules out (`not_all`). The index checks it once for all the routes that share it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Presence {
+    exists: Vec<FieldPath>,
+    not_all: Vec<Vec<FieldPath>>,
+}
+
+impl Presence {
+    pub(crate) fn holds(&self, event: &crate::Event<'_>) -> bool {
+        self.exists.iter().all(|f| event.field(f).is_some()) && !rules_out(&self.not_all, event)
+    }
+}
+
+impl Guard {
+    pub(crate) fn presence(&self) -> Presence {
+        let exists = self
+            .items
+            .iter()
+            .filter_map(|item| match (&item.field, &item.test) {
+                (Some(field), ItemTest::Exists(true)) => Some(field.clone()),
+                _ => None,
+            });
+        Presence {
+            exists: exists.collect(),
+            not_all: self.not_all.clone(),
+        }
+    }
+}
+
 /// Whether `event` has every field of one of the sets.
 pub(crate) fn rules_out(sets: &[Vec<FieldPath>], event: &crate::Event<'_>) -> bool {
     sets.iter()

@@ -11,11 +11,10 @@
 use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
-use serde_json::Value;
 
+use crate::document::Json;
 use crate::error::RuleError;
 use crate::event::{Event, FieldPath};
-use crate::matcher::with_text;
 use crate::parse::CorrelationDef;
 use crate::rule::{CorrelationKind, RuleKind, RuleMeta, RuleRef};
 use crate::ruleset::RuleSet;
@@ -215,8 +214,8 @@ impl<'r> CorrelationEngine<'r> {
             let read = |f: &PerRuleField| {
                 event
                     .field(&f.paths[pos])
-                    .filter(|v| !matches!(v, Value::Null))
-                    .and_then(|v| with_text(v, str::to_owned))
+                    .and_then(Json::text)
+                    .map(str::to_owned)
             };
             let key: Vec<String> = spec
                 .group_by

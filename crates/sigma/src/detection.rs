@@ -1,7 +1,6 @@
 //! Compiled detections: items, selections, the condition tree, and their evaluation.
 
-use serde_json::Value;
-
+use crate::document::Json;
 use crate::event::{Event, FieldPath};
 use crate::matcher::Matcher;
 
@@ -101,7 +100,7 @@ impl Item {
                 }
             }
             ItemTest::NotEqual(matchers) => {
-                matches!(value, Some(v) if !v.is_null())
+                value.is_some_and(|v| !v.is_null())
                     && !matchers
                         .iter()
                         .any(|m| any_element(value, |v| m.matches(v, event)))
@@ -132,11 +131,11 @@ impl Item {
 
 /// A field holding a list matches when one of its elements does; a missing field is `None`.
 fn any_element<'a>(
-    value: Option<&'a Value>,
-    mut test: impl FnMut(Option<&'a Value>) -> bool,
+    value: Option<Json<'a>>,
+    mut test: impl FnMut(Option<Json<'a>>) -> bool,
 ) -> bool {
-    match value {
-        Some(Value::Array(items)) if !items.is_empty() => items.iter().any(|v| test(Some(v))),
-        other => test(other),
+    match value.and_then(Json::as_array) {
+        Some(items) if !items.is_empty() => items.values().any(|v| test(Some(v))),
+        _ => test(value),
     }
 }

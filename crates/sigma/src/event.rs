@@ -1,4 +1,4 @@
-//! The event being matched: a borrowed JSON document plus a precomputed view.
+//! The event being matched: a [`Document`] plus a precomputed view.
 //!
 //! Sigma rules name fields the way the log source calls them (`Image`, `EventID`,
 //! `userIdentity.type`). Windows events in the evtx crate's JSON shape keep those names under
@@ -6,9 +6,7 @@
 //! [`Event::new`] locates those objects once and every lookup tries them in that order before the
 //! generic path walk used for CloudTrail and JSON lines.
 
-use serde_json::{Map, Value};
-
-use crate::matcher::with_text;
+use crate::document::{Document, Json, Object};
 
 /// The path present exactly in events of the Windows event log shape.
 pub(crate) const WINDOWS_ROOT: &str = "Event.System";
@@ -45,30 +43,35 @@ impl FieldPath {
     }
 }
 
-/// One event to match, borrowed from its JSON document.
+/// One event to match, borrowed from its document.
 #[derive(Debug, Clone, Copy)]
 pub struct Event<'a> {
-    root: &'a Value,
-    system: Option<&'a Map<String, Value>>,
-    event_data: Option<&'a Map<String, Value>>,
-    user_data: Option<&'a Map<String, Value>>,
+    document: &'a Document,
+    root: Json<'a>,
+    system: Option<Object<'a>>,
+    event_data: Option<Object<'a>>,
+    user_data: Option<Object<'a>>,
     /// Whether some `EventData` names contain spaces (Defender's `Threat Name`), which rules
     /// write without them (`ThreatName`).
     spaced_names: bool,
 }
 
 impl<'a> Event<'a> {
-    /// Wraps a JSON document: an EVTX record as the evtx crate renders it
+    /// Wraps a document: an EVTX record as the evtx crate renders it
     /// (`{"Event": {"System": …, "EventData": …}}`), a CloudTrail record, or any JSON object.
-    pub fn new(root: &'a Value) -> Self {
-        let event = root.get("Event").and_then(Value::as_object);
+    pub fn new(document: &'a Document) -> Self {
+        let root = document.root();
+        let event = root
+            .as_object()
+            .and_then(|r| r.get("Event"))
+            .and_then(Json::as_object);
         let system = event
             .and_then(|e| e.get("System"))
-            .and_then(Value::as_object);
-        let child = |name: &str| event.and_then(|e| e.get(name)).and_then(Value::as_object);
+            .and_then(Json::as_object);
+        let child = |name: &str| event.and_then(|e| e.get(name)).and_then(Json::as_object);
         let user_data = child("UserData").and_then(|u| {
             // UserData wraps its fields in one element named after the event's schema.
-            u.values().find_map(Value::as_object)
+            u.values().find_map(Json::as_object)
         });
         let event_data = if system.is_some() {
             child("EventData")
@@ -76,17 +79,18 @@ impl<'a> Event<'a> {
             None
         };
         Event {
+            document,
             root,
             system,
             event_data,
             user_data: if system.is_some() { user_data } else { None },
-            spaced_names: event_data.is_some_and(|d| d.keys().any(|k| k.contains(' '))),
+            spaced_names: event_data.is_some_and(|d| d.iter().any(|(k, _)| k.contains(' '))),
         }
     }
 
-    /// The JSON document.
-    pub fn json(&self) -> &'a Value {
-        self.root
+    /// The document.
+    pub fn document(&self) -> &'a Document {
+        self.document
     }
 
     /// Whether the event has the Windows event log shape (`Event.System`).
@@ -95,13 +99,13 @@ impl<'a> Event<'a> {
     }
 
     /// The value a rule's field name designates, if the event has it.
-    pub(crate) fn field(&self, path: &FieldPath) -> Option<&'a Value> {
+    pub(crate) fn field(&self, path: &FieldPath) -> Option<Json<'a>> {
         if let Some(system) = self.system {
             let name = path.name();
             let found = self
                 .event_data
-                .and_then(|d| entry(d, name))
-                .or_else(|| self.user_data.and_then(|d| entry(d, name)))
+                .and_then(|d| d.get(name))
+                .or_else(|| self.user_data.and_then(|d| d.get(name)))
                 .or_else(|| system_field(system, name))
                 .or_else(|| self.spaced_field(name));
             if let Some(value) = found {
@@ -117,19 +121,16 @@ impl<'a> Event<'a> {
 
     /// The top-level fields of an event not of the Windows shape, each with the value
     /// [`Event::field`] gives for its name; `None` for Windows events and non-objects.
-    pub(crate) fn top_level(&self) -> Option<impl Iterator<Item = (&'a str, &'a Value)> + use<'a>> {
+    pub(crate) fn top_level(&self) -> Option<impl Iterator<Item = (&'a str, Json<'a>)> + use<'a>> {
         if self.system.is_some() {
             return None;
         }
         let map = self.root.as_object()?;
-        Some(
-            map.iter()
-                .map(|(key, value)| (key.as_str(), text_of(value))),
-        )
+        Some(map.iter().map(|(key, value)| (key, text_of(value))))
     }
 
     /// An `EventData` entry whose name equals `name` once its spaces are dropped.
-    fn spaced_field(&self, name: &str) -> Option<&'a Value> {
+    fn spaced_field(&self, name: &str) -> Option<Json<'a>> {
         if !self.spaced_names {
             return None;
         }
@@ -140,13 +141,12 @@ impl<'a> Event<'a> {
     }
 
     /// Calls `visit` on every scalar value of the event (keyword search), stopping at `true`.
-    pub(crate) fn any_scalar(&self, visit: &mut dyn FnMut(&'a Value) -> bool) -> bool {
-        fn walk<'v>(value: &'v Value, visit: &mut dyn FnMut(&'v Value) -> bool) -> bool {
-            match value {
-                Value::Object(map) => map.values().any(|v| walk(v, visit)),
-                Value::Array(items) => items.iter().any(|v| walk(v, visit)),
-                Value::Null => false,
-                scalar => visit(scalar),
+    pub(crate) fn any_scalar(&self, visit: &mut dyn FnMut(Json<'a>) -> bool) -> bool {
+        fn walk<'v>(value: Json<'v>, visit: &mut dyn FnMut(Json<'v>) -> bool) -> bool {
+            match value.as_object().or_else(|| value.as_array()) {
+                Some(members) => members.values().any(|v| walk(v, visit)),
+                None if value.is_null() => false,
+                None => visit(value),
             }
         }
         match (self.event_data, self.user_data) {
@@ -166,7 +166,9 @@ impl Event<'_> {
     /// [`KEYWORD_SEPARATOR`]: a keyword scan then searches the event in one pass.
     pub(crate) fn keyword_text(&self, out: &mut String) {
         self.any_scalar(&mut |value| {
-            with_text(value, |text| out.push_str(text));
+            if let Some(text) = value.text() {
+                out.push_str(text);
+            }
             out.push(KEYWORD_SEPARATOR);
             false
         });
@@ -174,12 +176,14 @@ impl Event<'_> {
 }
 
 /// `Event.System` fields under their Sigma names; some are XML attributes in the JSON shape.
-fn system_field<'a>(system: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+fn system_field<'a>(system: Object<'a>, name: &str) -> Option<Json<'a>> {
     let attribute = |element: &str, attribute: &str| {
-        entry(system, element)
+        system
+            .get(element)
+            .and_then(Json::as_object)
             .and_then(|e| e.get("#attributes"))
-            .and_then(|a| a.as_object())
-            .and_then(|a| entry(a, attribute))
+            .and_then(Json::as_object)
+            .and_then(|a| a.get(attribute))
     };
     match name {
         "Provider_Name" => attribute("Provider", "Name"),
@@ -187,37 +191,22 @@ fn system_field<'a>(system: &'a Map<String, Value>, name: &str) -> Option<&'a Va
         "Security_UserID" => attribute("Security", "UserID"),
         "ProcessID" | "ThreadID" => attribute("Execution", name),
         "SystemTime" => attribute("TimeCreated", "SystemTime"),
-        _ => entry(system, name),
-    }
-}
-
-/// Objects up to this many entries are searched by comparing keys rather than hashing the name:
-/// the map hashes with SipHash, which costs more than a scan of an event's few dozen names.
-const SCANNED_ENTRIES: usize = 24;
-
-/// The value of `name` in `map` (keys are unique, so a scan finds what a lookup would).
-fn entry<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    if map.len() <= SCANNED_ENTRIES {
-        map.iter()
-            .find(|(key, _)| key.as_str() == name)
-            .map(|(_, value)| value)
-    } else {
-        map.get(name)
+        _ => system.get(name),
     }
 }
 
 /// An element with attributes keeps its text under `#text`.
-fn text_of(value: &Value) -> &Value {
-    match value {
-        Value::Object(map) => map.get("#text").unwrap_or(value),
-        _ => value,
-    }
+fn text_of(value: Json<'_>) -> Json<'_> {
+    value
+        .as_object()
+        .and_then(|map| map.get("#text"))
+        .unwrap_or(value)
 }
 
 /// A literal key wins over nesting (`"a.b"` before `a` → `b`); arrays on the way are searched.
-fn lookup_path<'a>(root: &'a Value, path: &FieldPath) -> Option<&'a Value> {
+fn lookup_path<'a>(root: Json<'a>, path: &FieldPath) -> Option<Json<'a>> {
     let map = root.as_object()?;
-    if let Some(value) = entry(map, path.name()) {
+    if let Some(value) = map.get(path.name()) {
         return Some(value);
     }
     if path.parts.len() < 2 {
@@ -226,13 +215,15 @@ fn lookup_path<'a>(root: &'a Value, path: &FieldPath) -> Option<&'a Value> {
     walk_parts(root, &path.parts)
 }
 
-fn walk_parts<'a>(value: &'a Value, parts: &[Box<str>]) -> Option<&'a Value> {
+fn walk_parts<'a>(value: Json<'a>, parts: &[Box<str>]) -> Option<Json<'a>> {
     let Some((first, rest)) = parts.split_first() else {
         return Some(value);
     };
-    match value {
-        Value::Object(map) => walk_parts(entry(map, first)?, rest),
-        Value::Array(items) => items.iter().find_map(|item| walk_parts(item, parts)),
-        _ => None,
+    if let Some(map) = value.as_object() {
+        return walk_parts(map.get(first)?, rest);
     }
+    value
+        .as_array()?
+        .values()
+        .find_map(|item| walk_parts(item, parts))
 }

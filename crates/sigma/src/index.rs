@@ -12,11 +12,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde_json::Value;
 
-use crate::compile::{Route, rules_out};
+use crate::compile::{Presence, Route};
+use crate::document::Json;
 use crate::event::{Event, FieldPath, KEYWORD_SEPARATOR};
-use crate::matcher::with_text;
 use crate::scan::{Marks, Scan, visit_fresh};
 use crate::witness::{self, Witness};
 
@@ -150,15 +149,17 @@ fn within_one_value(needle: &str) -> &str {
 }
 
 /// Scans a field's value, or each element of a list.
-fn scan_value(scan: &Scan, value: &Value, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
-    match value {
-        Value::Array(items) => {
-            for item in items {
-                with_text(item, |t| scan.scan(t, marks, visit));
+fn scan_value(scan: &Scan, value: Json<'_>, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
+    match value.as_array() {
+        Some(items) => {
+            for text in items.values().filter_map(Json::text) {
+                scan.scan(text, marks, visit);
             }
         }
-        value => {
-            with_text(value, |t| scan.scan(t, marks, visit));
+        None => {
+            if let Some(text) = value.text() {
+                scan.scan(text, marks, visit);
+            }
         }
     }
 }
@@ -175,12 +176,13 @@ pub(crate) struct Index {
     /// Global route number → (rule, route of the rule).
     routes: Vec<(u32, u32)>,
     by_channel: HashMap<Box<str>, Bucket>,
-    /// Routes with no channel constraint that also accept Windows events.
-    unrouted: Group,
-    /// Routes whose guard excludes Windows events (`absent: [Event.System]`), grouped by the
-    /// field sets their guard also rules out (`not_all`): an event having every field of one
-    /// of them skips the group (CloudTrail records skip the Linux, web server, zeek… routes).
-    not_windows: Vec<(Vec<Vec<FieldPath>>, Group)>,
+    /// Routes with no channel constraint that also accept Windows events, grouped by what
+    /// their guard asks of the fields present ([`Presence`]): a group whose presence does not
+    /// hold is skipped (CloudTrail records skip the Windows routes needing `Channel`).
+    unrouted: Vec<(Presence, Group)>,
+    /// Routes whose guard excludes Windows events (`absent: [Event.System]`), grouped the same
+    /// way (CloudTrail records skip the Linux, web server, zeek… routes by their `not_all`).
+    not_windows: Vec<(Presence, Group)>,
     channel: FieldPath,
     event_id: FieldPath,
 }
@@ -190,7 +192,7 @@ impl Default for Index {
         Index {
             routes: Vec::new(),
             by_channel: HashMap::new(),
-            unrouted: Group::default(),
+            unrouted: Vec::new(),
             not_windows: Vec::new(),
             channel: FieldPath::new("Channel"),
             event_id: FieldPath::new("EventID"),
@@ -207,8 +209,8 @@ const MAX_CHANNEL: usize = 160;
 impl Index {
     pub(crate) fn build(rules: &[Vec<Route>]) -> Self {
         let mut index = Index::default();
-        let mut unrouted = Vec::new();
-        let mut not_windows: BTreeMap<&[Vec<FieldPath>], Vec<u32>> = BTreeMap::new();
+        let mut unrouted: BTreeMap<Presence, Vec<u32>> = BTreeMap::new();
+        let mut not_windows: BTreeMap<Presence, Vec<u32>> = BTreeMap::new();
         let mut buckets: HashMap<String, RouteLists> = HashMap::new();
         let all: Vec<&Route> = rules.iter().flatten().collect();
         let frequency = witness::frequency(&all);
@@ -221,14 +223,12 @@ impl Index {
                 let id = index.routes.len() as u32;
                 index.routes.push((rule as u32, r as u32));
                 let Some(channels) = &route.guard.channels else {
-                    if route.guard.excludes_windows() {
-                        not_windows
-                            .entry(&route.guard.not_all)
-                            .or_default()
-                            .push(id);
+                    let groups = if route.guard.excludes_windows() {
+                        &mut not_windows
                     } else {
-                        unrouted.push(id);
-                    }
+                        &mut unrouted
+                    };
+                    groups.entry(route.guard.presence()).or_default().push(id);
                     continue;
                 };
                 for channel in channels {
@@ -245,13 +245,14 @@ impl Index {
         // Building the automata is most of the work: one task per group.
         let (general, others) = rayon::join(
             || {
-                (
-                    Group::build(&unrouted, &witnesses),
-                    not_windows
-                        .into_iter()
-                        .map(|(sets, routes)| (sets.to_vec(), Group::build(&routes, &witnesses)))
-                        .collect(),
-                )
+                let build = |groups: BTreeMap<Presence, Vec<u32>>| {
+                    let groups = groups.into_iter().collect::<Vec<_>>();
+                    groups
+                        .into_par_iter()
+                        .map(|(presence, routes)| (presence, Group::build(&routes, &witnesses)))
+                        .collect()
+                };
+                (build(unrouted), build(not_windows))
             },
             || {
                 buckets
@@ -291,12 +292,14 @@ impl Index {
             let (rule, route) = self.routes[id as usize];
             visit(rule as usize, route as usize);
         };
-        self.unrouted.candidates(event, marks, &mut each);
-        if !event.is_windows() {
-            for (sets, group) in &self.not_windows {
-                if !rules_out(sets, event) {
-                    group.candidates(event, marks, &mut each);
-                }
+        let windows = event.is_windows();
+        let groups = self
+            .unrouted
+            .iter()
+            .chain(self.not_windows.iter().filter(|_| !windows));
+        for (presence, group) in groups {
+            if presence.holds(event) {
+                group.candidates(event, marks, &mut each);
             }
         }
         let Some(channel) = event.field(&self.channel).and_then(|v| v.as_str()) else {
@@ -314,12 +317,9 @@ impl Index {
         };
         let Some(bucket) = bucket else { return };
         bucket.any_event_id.candidates(event, marks, &mut each);
-        if let Some(id) = event.field(&self.event_id) {
-            with_text(id, |id| {
-                if let Some(group) = bucket.by_event_id.get(id) {
-                    group.candidates(event, marks, &mut each);
-                }
-            });
+        let id = event.field(&self.event_id).and_then(Json::text);
+        if let Some(group) = id.and_then(|id| bucket.by_event_id.get(id)) {
+            group.candidates(event, marks, &mut each);
         }
     }
 }

@@ -3,13 +3,14 @@
 //! The crate turns Sigma YAML (detection rules, correlation rules and global filters of the
 //! Sigma specification v2.1) into a [`RuleSet`]: every rule is parsed, its log source resolved
 //! through a [`LogSourceMapping`] (a data file, replaceable by the user) and its detection compiled
-//! into matchers once. Events are JSON documents wrapped in an [`Event`]; [`RuleSet::evaluate`]
+//! into matchers once. Events are JSON documents ([`Document`]: a JSON line parsed without
+//! building a map, or a `serde_json::Value` converted) wrapped in an [`Event`]; [`RuleSet::evaluate`]
 //! finds the matching rules through a cross-rule index, and [`RuleSet::evaluate_naive`] does the
 //! same by trying every rule, as a reference for differential tests. A [`CorrelationEngine`] turns
 //! a stream of rule matches into correlation detections.
 //!
 //! ```
-//! use rampart_sigma::{Event, Matches, RuleSet};
+//! use rampart_sigma::{Document, Event, Matches, RuleSet};
 //!
 //! let rule = r#"
 //! title: Whoami
@@ -22,10 +23,17 @@
 //! "#;
 //! let (rules, report) = RuleSet::builder().add_str("whoami.yml", rule).build().unwrap();
 //! assert!(report.rejected.is_empty());
+//! // One document per thread, reused from line to line.
+//! let mut document = Document::default();
+//! document.parse(r#"{"Event": {"System": {"Channel": "Microsoft-Windows-Sysmon/Operational",
+//!     "EventID": 1}, "EventData": {"Image": "C:\\Windows\\System32\\WHOAMI.EXE"}}}"#).unwrap();
+//! let mut matches = Matches::default();
+//! rules.evaluate(&Event::new(&document), &mut matches);
+//! assert_eq!(matches.len(), 1);
+//! // Values from elsewhere (EVTX records, syslog lines) are converted.
 //! let json = serde_json::json!({"Event": {"System": {"Channel": "Microsoft-Windows-Sysmon/Operational",
 //!     "EventID": 1}, "EventData": {"Image": "C:\\Windows\\System32\\WHOAMI.EXE"}}});
-//! let mut matches = Matches::default();
-//! rules.evaluate(&Event::new(&json), &mut matches);
+//! rules.evaluate(&Event::new(&Document::from_value(&json)), &mut matches);
 //! assert_eq!(matches.len(), 1);
 //! ```
 
@@ -35,6 +43,7 @@ mod compile;
 mod condition;
 mod correlation;
 mod detection;
+mod document;
 mod error;
 mod event;
 mod finder;
@@ -57,6 +66,7 @@ mod witness;
 mod yaml;
 
 pub use correlation::{CorrelationDetection, CorrelationEngine};
+pub use document::{Document, JsonError};
 pub use error::{LoadError, MappingError, RuleError};
 pub use event::Event;
 pub use level::Level;

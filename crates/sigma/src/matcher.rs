@@ -1,10 +1,8 @@
 //! Compiled value matchers: what one value of a detection item tests on one event value.
 
-use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use serde_json::Value;
-
+use crate::document::Json;
 use crate::event::{Event, FieldPath};
 use crate::finder::Finder;
 use crate::pattern::{Pattern, StrPattern};
@@ -123,59 +121,6 @@ pub(crate) enum Matcher {
     Never,
 }
 
-/// Formats a scalar as text on the stack, so numbers compare as strings without allocating.
-pub(crate) struct ScalarText {
-    buf: [u8; 40],
-    len: usize,
-}
-
-impl ScalarText {
-    fn new() -> Self {
-        ScalarText {
-            buf: [0; 40],
-            len: 0,
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-    }
-}
-
-impl std::fmt::Write for ScalarText {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        if end > self.buf.len() {
-            return Err(std::fmt::Error);
-        }
-        self.buf[self.len..end].copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-/// Runs `f` on the text of a scalar value (`None` for objects, arrays and null).
-pub(crate) fn with_text<R>(value: &Value, f: impl FnOnce(&str) -> R) -> Option<R> {
-    match value {
-        Value::String(s) => Some(f(s)),
-        Value::Number(n) => {
-            let mut text = ScalarText::new();
-            write!(text, "{n}").ok()?;
-            Some(f(text.as_str()))
-        }
-        Value::Bool(b) => Some(f(if *b { "true" } else { "false" })),
-        _ => None,
-    }
-}
-
-fn as_number(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 impl Matcher {
     /// Calls `f` on each regular expression of the matcher.
     pub(crate) fn each_regex(&mut self, f: &mut dyn FnMut(&mut LazyRegex)) {
@@ -187,30 +132,29 @@ impl Matcher {
     }
 
     /// Tests one (non-array) field value; field references read `event`.
-    pub(crate) fn matches(&self, value: Option<&Value>, event: &Event<'_>) -> bool {
+    pub(crate) fn matches(&self, value: Option<Json<'_>>, event: &Event<'_>) -> bool {
         let value = match (self, value) {
-            (Matcher::Null, v) => return matches!(v, None | Some(Value::Null)),
-            (_, None | Some(Value::Null)) | (Matcher::Never, _) => return false,
+            (Matcher::Null, v) => return v.is_none_or(Json::is_null),
+            (Matcher::Never, _) | (_, None) => return false,
+            (_, Some(v)) if v.is_null() => return false,
             (_, Some(v)) => v,
         };
         match self {
-            Matcher::Str(p) => with_text(value, |t| p.matches(t)).unwrap_or(false),
-            Matcher::ContainsAny(_, finder) => {
-                with_text(value, |t| finder.is_in(t)).unwrap_or(false)
-            }
-            Matcher::Regex(re) => with_text(value, |t| re.is_match(t)).unwrap_or(false),
-            Matcher::Cidr(net) => with_text(value, |t| net.contains(t)).unwrap_or(false),
-            Matcher::Num(cmp, n) => as_number(value).is_some_and(|v| cmp.holds(v, *n)),
-            Matcher::Time(part, cmp, n) => with_text(value, |t| time_part(t, *part))
-                .flatten()
+            Matcher::Str(p) => value.text().is_some_and(|t| p.matches(t)),
+            Matcher::ContainsAny(_, finder) => value.text().is_some_and(|t| finder.is_in(t)),
+            Matcher::Regex(re) => value.text().is_some_and(|t| re.is_match(t)),
+            Matcher::Cidr(net) => value.text().is_some_and(|t| net.contains(t)),
+            Matcher::Num(cmp, n) => value.as_number().is_some_and(|v| cmp.holds(v, *n)),
+            Matcher::Time(part, cmp, n) => value
+                .text()
+                .and_then(|t| time_part(t, *part))
                 .is_some_and(|v| cmp.holds(v, *n)),
-            Matcher::FieldRef(other, mode, cased) => match event.field(other) {
-                Some(other) => with_text(value, |a| {
-                    with_text(other, |b| compare_ref(a, b, *mode, *cased)).unwrap_or(false)
-                })
-                .unwrap_or(false),
-                None => false,
-            },
+            Matcher::FieldRef(other, mode, cased) => {
+                match (value.text(), event.field(other).and_then(Json::text)) {
+                    (Some(a), Some(b)) => compare_ref(a, b, *mode, *cased),
+                    _ => false,
+                }
+            }
             Matcher::AnyOf(options) => options.iter().any(|m| m.matches(Some(value), event)),
             Matcher::Null | Matcher::Never => false,
         }

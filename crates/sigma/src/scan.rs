@@ -190,6 +190,7 @@ impl Marks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Document;
 
     #[test]
     fn keyword_text_is_joined_again_for_each_event_whatever_the_rule_set() {
@@ -200,7 +201,7 @@ mod tests {
         let mut marks = Marks::default();
         let joined = |marks: &mut Marks, json, routes| {
             marks.reset(routes);
-            let text = marks.take_keyword_text(&Event::new(json));
+            let text = marks.take_keyword_text(&Event::new(&Document::from_value(json)));
             let out = text.clone();
             marks.restore_keyword_text(text);
             out

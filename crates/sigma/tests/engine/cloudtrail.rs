@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use rampart_sigma::{Event, Matches, RuleSet};
+use rampart_sigma::{Document, Event, Matches, RuleSet};
 
 use super::common::{data, files, json_events};
 
@@ -17,7 +17,7 @@ fn detections_per_rule() -> BTreeMap<String, usize> {
     let mut matches = Matches::default();
     for file in files(&data().join("cloudtrail-stratus/CloudTrail"), "json") {
         for record in json_events(&file) {
-            rules.evaluate(&Event::new(&record), &mut matches);
+            rules.evaluate(&Event::new(&Document::from_value(&record)), &mut matches);
             for rule in matches.as_slice() {
                 let path = &rules.rule(*rule).path;
                 let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
@@ -67,7 +67,7 @@ fn only_aws_rules_see_cloudtrail_records() {
     let mut fired = BTreeMap::<String, usize>::new();
     for file in files(&data().join("cloudtrail-stratus/CloudTrail"), "json") {
         for record in json_events(&file) {
-            rules.evaluate(&Event::new(&record), &mut matches);
+            rules.evaluate(&Event::new(&Document::from_value(&record)), &mut matches);
             for rule in matches.as_slice() {
                 let product = rules.rule(*rule).logsource.product.clone();
                 *fired.entry(product.unwrap_or_default()).or_default() += 1;
@@ -81,7 +81,7 @@ fn only_aws_rules_see_cloudtrail_records() {
     let mut record =
         serde_json::json!({"eventSource": "s3.amazonaws.com", "awsRegion": "us-east-1"});
     let titles = |record: &serde_json::Value, matches: &mut Matches| {
-        rules.evaluate(&Event::new(record), matches);
+        rules.evaluate(&Event::new(&Document::from_value(record)), matches);
         let titles: Vec<String> = matches
             .as_slice()
             .iter()

@@ -1,7 +1,7 @@
 //! Correlation rules over fixtures: every type, group-by, aliases and window edges.
 
 use jiff::{SignedDuration, Timestamp};
-use rampart_sigma::{CorrelationDetection, CorrelationEngine, Event, Matches, RuleSet};
+use rampart_sigma::{CorrelationDetection, CorrelationEngine, Document, Event, Matches, RuleSet};
 use serde_json::{Value, json};
 
 use super::common::data;
@@ -53,7 +53,8 @@ fn run(rules: &RuleSet, events: &[(i64, Value)]) -> Vec<CorrelationDetection> {
     let mut out = Vec::new();
     let mut matches = Matches::default();
     for (secs, json) in events {
-        let event = Event::new(json);
+        let document = Document::from_value(json);
+        let event = Event::new(&document);
         rules.evaluate(&event, &mut matches);
         for rule in matches.as_slice() {
             engine.observe(*rule, &event, at(*secs), &mut out);
@@ -303,7 +304,8 @@ level: high
             .and_then(|r| r.split(' ').next())
             .unwrap_or("");
         let json = json!({"message": &line[16..], "rhost": rhost});
-        let event = Event::new(&json);
+        let document = Document::from_value(&json);
+        let event = Event::new(&document);
         rules.evaluate(&event, &mut matches);
         for rule in matches.as_slice() {
             failed += 1;

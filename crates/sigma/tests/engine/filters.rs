@@ -1,6 +1,6 @@
 //! Global filters (filters specification) and multi-document files.
 
-use rampart_sigma::{Event, Matches, RuleSet};
+use rampart_sigma::{Document, Event, Matches, RuleSet};
 use serde_json::json;
 
 const RULE: &str = r#"
@@ -31,7 +31,7 @@ fn sysmon(user: &str) -> serde_json::Value {
 
 fn hits(rules: &RuleSet, json: &serde_json::Value) -> usize {
     let mut m = Matches::default();
-    rules.evaluate(&Event::new(json), &mut m);
+    rules.evaluate(&Event::new(&Document::from_value(json)), &mut m);
     m.len()
 }
 

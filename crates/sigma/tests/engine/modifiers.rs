@@ -1,7 +1,7 @@
 //! Value semantics from the specification and pySigma: modifiers, wildcards, escapes, null,
 //! keywords and condition precedence, checked through the public API on small rules.
 
-use rampart_sigma::{Event, LoadReport, Matches, RuleSet};
+use rampart_sigma::{Document, Event, LoadReport, Matches, RuleSet};
 use serde_json::{Value, json};
 
 /// A rule with no log source (so no precondition) and the given detection body.
@@ -17,9 +17,9 @@ fn rule(detection: &str) -> (RuleSet, LoadReport) {
 
 fn matches(rules: &RuleSet, event: &Value) -> bool {
     let mut m = Matches::default();
-    rules.evaluate(&Event::new(event), &mut m);
+    rules.evaluate(&Event::new(&Document::from_value(event)), &mut m);
     let mut naive = Matches::default();
-    rules.evaluate_naive(&Event::new(event), &mut naive);
+    rules.evaluate_naive(&Event::new(&Document::from_value(event)), &mut naive);
     assert_eq!(m.as_slice(), naive.as_slice());
     !m.is_empty()
 }

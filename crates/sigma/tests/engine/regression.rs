@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use rampart_sigma::{Event, Matches};
+use rampart_sigma::{Document, Event, Matches};
 
 use super::common::{all_rules, data, files, json_events};
 
@@ -61,7 +61,7 @@ fn every_sigmahq_regression_test_meets_its_match_count() {
         let hits = json_events(&case.json)
             .iter()
             .filter(|json| {
-                rules.evaluate(&Event::new(json), &mut matches);
+                rules.evaluate(&Event::new(&Document::from_value(json)), &mut matches);
                 matches.as_slice().contains(&rule)
             })
             .count();

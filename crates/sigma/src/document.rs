@@ -1,0 +1,331 @@
+//! The event document in the flat form the engine reads.
+//!
+//! A [`Document`] holds one JSON value as a text buffer and an array of members: a JSON line is
+//! copied into the buffer once and every key, string and number of the document is a span of it
+//! (a string with escapes is unescaped once, after the line; a number keeps its text, in the form
+//! `serde_json` prints it); an object or array is a contiguous run of members, searched by
+//! comparing names (events have a few dozen names per object, fewer than a hash costs). Parsing
+//! a line builds no map and allocates nothing once the buffers have grown: reuse one document
+//! per thread. Documents can also be filled from a `serde_json::Value` (EVTX records, syslog
+//! lines) and turned back into one to report a matched event.
+
+mod parse;
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+pub use parse::JsonError;
+
+/// A range of the document's text or of its members.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// One value; containers name their members' range.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) enum Node {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(Span),
+    String(Span),
+    Array(Span),
+    Object(Span),
+}
+
+/// An object member (or array element, with an empty key).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Member {
+    key: Span,
+    /// The key's first eight bytes ([`head`]): most names differ there or in length.
+    head: u64,
+    value: Node,
+}
+
+impl Member {
+    fn new(doc: &Document, key: Span, value: Node) -> Self {
+        let head = head(doc.text.as_bytes().get(key.start..key.end).unwrap_or(&[]));
+        Member { key, head, value }
+    }
+
+    fn element(value: Node) -> Self {
+        Member {
+            key: Span::default(),
+            head: 0,
+            value,
+        }
+    }
+}
+
+/// The first eight bytes of a name, zero-padded, as one number.
+fn head(name: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = name.len().min(8);
+    bytes[..n].copy_from_slice(&name[..n]);
+    u64::from_le_bytes(bytes)
+}
+
+/// One JSON document, reusable from event to event ([`Document::parse`],
+/// [`Document::set_value`]).
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    text: String,
+    members: Vec<Member>,
+    /// Members of the containers still open while parsing or converting.
+    stack: Vec<Member>,
+    root: Node,
+}
+
+impl Document {
+    /// A document holding `value`.
+    pub fn from_value(value: &Value) -> Self {
+        let mut doc = Document::default();
+        doc.set_value(value);
+        doc
+    }
+
+    /// Parses one JSON text (a JSON line), replacing what the document held; on error the
+    /// document holds `null`.
+    pub fn parse(&mut self, json: &str) -> Result<(), JsonError> {
+        self.clear();
+        self.text.push_str(json);
+        match parse::document(json.as_bytes(), self) {
+            Ok(root) => {
+                self.root = root;
+                Ok(())
+            }
+            Err(error) => {
+                self.clear();
+                Err(error)
+            }
+        }
+    }
+
+    /// Replaces what the document held by `value`.
+    pub fn set_value(&mut self, value: &Value) {
+        self.clear();
+        self.root = self.node_of(value);
+    }
+
+    /// The document as a `serde_json::Value` (to report a matched event).
+    pub fn to_value(&self) -> Value {
+        self.root().to_value()
+    }
+
+    pub(crate) fn root(&self) -> Json<'_> {
+        Json {
+            doc: self,
+            node: self.root,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.members.clear();
+        self.stack.clear();
+        self.root = Node::Null;
+    }
+
+    fn str(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    fn push_text(&mut self, text: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(text);
+        Span {
+            start,
+            end: self.text.len(),
+        }
+    }
+
+    /// Moves the members pushed on the stack since `base` into place as one container.
+    fn close(&mut self, base: usize) -> Span {
+        let start = self.members.len();
+        self.members.extend(self.stack.drain(base..));
+        Span {
+            start,
+            end: self.members.len(),
+        }
+    }
+
+    fn node_of(&mut self, value: &Value) -> Node {
+        match value {
+            Value::Null => Node::Null,
+            Value::Bool(b) => Node::Bool(*b),
+            Value::Number(n) => {
+                let start = self.text.len();
+                // Writing to a String cannot fail.
+                let _ = write!(self.text, "{n}");
+                Node::Number(Span {
+                    start,
+                    end: self.text.len(),
+                })
+            }
+            Value::String(s) => Node::String(self.push_text(s)),
+            Value::Array(items) => {
+                let base = self.stack.len();
+                for item in items {
+                    let value = self.node_of(item);
+                    self.stack.push(Member::element(value));
+                }
+                Node::Array(self.close(base))
+            }
+            Value::Object(map) => {
+                let base = self.stack.len();
+                for (key, item) in map {
+                    let key = self.push_text(key);
+                    let value = self.node_of(item);
+                    let member = Member::new(self, key, value);
+                    self.stack.push(member);
+                }
+                Node::Object(self.close(base))
+            }
+        }
+    }
+}
+
+/// A value of a document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Json<'a> {
+    doc: &'a Document,
+    node: Node,
+}
+
+impl<'a> Json<'a> {
+    pub(crate) fn is_null(self) -> bool {
+        matches!(self.node, Node::Null)
+    }
+
+    /// The text of a string.
+    pub(crate) fn as_str(self) -> Option<&'a str> {
+        match self.node {
+            Node::String(span) => Some(self.doc.str(span)),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar: a string, a number as `serde_json` prints it, `true` or `false`.
+    pub(crate) fn text(self) -> Option<&'a str> {
+        match self.node {
+            Node::String(span) | Node::Number(span) => Some(self.doc.str(span)),
+            Node::Bool(b) => Some(if b { "true" } else { "false" }),
+            _ => None,
+        }
+    }
+
+    /// A number, or a string holding one.
+    pub(crate) fn as_number(self) -> Option<f64> {
+        match self.node {
+            Node::Number(span) => self.doc.str(span).parse().ok(),
+            Node::String(span) => self.doc.str(span).trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_object(self) -> Option<Object<'a>> {
+        match self.node {
+            Node::Object(span) => Some(self.members(span)),
+            _ => None,
+        }
+    }
+
+    /// The elements of an array.
+    pub(crate) fn as_array(self) -> Option<Object<'a>> {
+        match self.node {
+            Node::Array(span) => Some(self.members(span)),
+            _ => None,
+        }
+    }
+
+    fn members(self, span: Span) -> Object<'a> {
+        Object {
+            doc: self.doc,
+            members: self.doc.members.get(span.start..span.end).unwrap_or(&[]),
+        }
+    }
+
+    fn to_value(self) -> Value {
+        match self.node {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(b),
+            Node::Number(span) => number(self.doc.str(span)),
+            Node::String(span) => Value::String(self.doc.str(span).to_owned()),
+            Node::Array(span) => {
+                Value::Array(self.members(span).values().map(Json::to_value).collect())
+            }
+            Node::Object(span) => Value::Object(
+                self.members(span)
+                    .iter()
+                    .map(|(key, value)| (key.to_owned(), value.to_value()))
+                    .collect::<Map<_, _>>(),
+            ),
+        }
+    }
+}
+
+/// A number's text (in the form `serde_json` prints, so always one of these) as a value.
+fn number(text: &str) -> Value {
+    if let Ok(n) = text.parse::<u64>() {
+        return Value::from(n);
+    }
+    if let Ok(n) = text.parse::<i64>() {
+        return Value::from(n);
+    }
+    let float = text
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64);
+    float.map_or(Value::Null, Value::Number)
+}
+
+/// The members of an object (or the elements of an array).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Object<'a> {
+    doc: &'a Document,
+    members: &'a [Member],
+}
+
+impl<'a> Object<'a> {
+    /// The value of `name`; of a name given twice, the last (as `serde_json` keeps it).
+    pub(crate) fn get(self, name: &str) -> Option<Json<'a>> {
+        let (len, first) = (name.len(), head(name.as_bytes()));
+        let text = self.doc.text.as_bytes();
+        self.members
+            .iter()
+            .rev()
+            .find(|m| {
+                m.head == first
+                    && m.key.end - m.key.start == len
+                    && (len <= 8 || text.get(m.key.start..m.key.end) == Some(name.as_bytes()))
+            })
+            .map(|m| self.json(m))
+    }
+
+    pub(crate) fn iter(self) -> impl Iterator<Item = (&'a str, Json<'a>)> + use<'a> {
+        self.members
+            .iter()
+            .map(move |m| (self.doc.str(m.key), self.json(m)))
+    }
+
+    pub(crate) fn values(self) -> impl Iterator<Item = Json<'a>> + use<'a> {
+        self.members.iter().map(move |m| self.json(m))
+    }
+
+    pub(crate) fn is_empty(self) -> bool {
+        self.members.is_empty()
+    }
+
+    fn json(self, member: &Member) -> Json<'a> {
+        Json {
+            doc: self.doc,
+            node: member.value,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
