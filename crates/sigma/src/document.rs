@@ -145,7 +145,8 @@ impl Document {
     /// Moves the members pushed on the stack since `base` into place as one container.
     fn close(&mut self, base: usize) -> Span {
         let start = self.members.len();
-        self.members.extend(self.stack.drain(base..));
+        self.members.extend_from_slice(&self.stack[base..]);
+        self.stack.truncate(base);
         Span {
             start,
             end: self.members.len(),

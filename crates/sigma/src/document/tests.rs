@@ -26,6 +26,7 @@ fn escapes_numbers_and_nesting_read_as_serde_json_reads_them() {
         r#"[-9223372036854775808, -9223372036854775809, 123456789012345678901234567890]"#,
         r#" {"a": {"b": [true, false, null, {}, []]}, "a": 2} "#,
         "\"plain\"",
+        r#"["0123456789abcdef\"0123456", "01234567é\\\u0041 and more than eight bytes"]"#,
         "  null\n",
     ] {
         agrees(text).unwrap();
@@ -51,6 +52,8 @@ fn bad_text_is_refused_with_its_place() {
         (r#"["open"#, 6),
         ("", 0),
         (r#"[1e999]"#, 1),
+        ("[\"0123456789abcdef\u{1f}\"]", 18),
+        ("[\"0123456789é\u{0}\"]", 14),
     ] {
         let error = agrees(text).unwrap_err();
         assert_eq!(error.offset, offset, "{text:?}: {error}");
