@@ -59,14 +59,8 @@ impl Route {
 /// rules out (`not_all`). The index checks it once for all the routes that share it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Presence {
-    exists: Vec<FieldPath>,
-    not_all: Vec<Vec<FieldPath>>,
-}
-
-impl Presence {
-    pub(crate) fn holds(&self, event: &crate::Event<'_>) -> bool {
-        self.exists.iter().all(|f| event.field(f).is_some()) && !rules_out(&self.not_all, event)
-    }
+    pub(crate) exists: Vec<FieldPath>,
+    pub(crate) not_all: Vec<Vec<FieldPath>>,
 }
 
 impl Guard {

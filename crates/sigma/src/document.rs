@@ -47,7 +47,7 @@ pub(crate) struct Member {
 
 impl Member {
     fn new(doc: &Document, key: Span, value: Node) -> Self {
-        let head = head(doc.text.as_bytes().get(key.start..key.end).unwrap_or(&[]));
+        let head = head(doc.text.as_bytes(), key.start, key.end - key.start);
         Member { key, head, value }
     }
 
@@ -60,12 +60,42 @@ impl Member {
     }
 }
 
-/// The first eight bytes of a name, zero-padded, as one number.
-fn head(name: &[u8]) -> u64 {
-    let mut bytes = [0u8; 8];
-    let n = name.len().min(8);
-    bytes[..n].copy_from_slice(&name[..n]);
-    u64::from_le_bytes(bytes)
+/// The first eight bytes (at most `len`) of `text` from `start`, zero-padded, as one number.
+fn head(text: &[u8], start: usize, len: usize) -> u64 {
+    let word = match text.get(start..start + 8) {
+        Some(word) => u64::from_le_bytes(word.try_into().unwrap_or_default()),
+        None => {
+            let mut bytes = [0u8; 8];
+            let tail = text.get(start..).unwrap_or(&[]);
+            bytes.iter_mut().zip(tail).for_each(|(b, t)| *b = *t);
+            u64::from_le_bytes(bytes)
+        }
+    };
+    if len >= 8 {
+        word
+    } else {
+        word & ((1u64 << (8 * len)) - 1)
+    }
+}
+
+/// A member name looked up often (a rule's field name), with its [`head`] computed once.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Name {
+    text: Box<str>,
+    head: u64,
+}
+
+impl Name {
+    pub(crate) fn new(text: &str) -> Self {
+        Name {
+            head: head(text.as_bytes(), 0, text.len()),
+            text: text.into(),
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
 }
 
 /// One JSON document, reusable from event to event ([`Document::parse`],
@@ -293,7 +323,16 @@ pub(crate) struct Object<'a> {
 impl<'a> Object<'a> {
     /// The value of `name`; of a name given twice, the last (as `serde_json` keeps it).
     pub(crate) fn get(self, name: &str) -> Option<Json<'a>> {
-        let (len, first) = (name.len(), head(name.as_bytes()));
+        self.find(name, head(name.as_bytes(), 0, name.len()))
+    }
+
+    /// [`Object::get`] for a name whose head is known.
+    pub(crate) fn get_name(self, name: &Name) -> Option<Json<'a>> {
+        self.find(&name.text, name.head)
+    }
+
+    fn find(self, name: &str, first: u64) -> Option<Json<'a>> {
+        let len = name.len();
         let text = self.doc.text.as_bytes();
         self.members
             .iter()

@@ -6,7 +6,7 @@
 //! [`Event::new`] locates those objects once and every lookup tries them in that order before the
 //! generic path walk used for CloudTrail and JSON lines.
 
-use crate::document::{Document, Json, Object};
+use crate::document::{Document, Json, Name, Object};
 
 /// The path present exactly in events of the Windows event log shape.
 pub(crate) const WINDOWS_ROOT: &str = "Event.System";
@@ -14,32 +14,40 @@ pub(crate) const WINDOWS_ROOT: &str = "Event.System";
 /// A field name as written in a rule, pre-split for nested lookups.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct FieldPath {
-    name: Box<str>,
-    parts: Box<[Box<str>]>,
+    name: Name,
+    parts: Box<[Name]>,
 }
 
 impl FieldPath {
     pub(crate) fn new(name: &str) -> Self {
         FieldPath {
-            name: name.into(),
-            parts: name.split('.').map(Into::into).collect(),
+            name: Name::new(name),
+            parts: name.split('.').map(Name::new).collect(),
         }
     }
 
     pub(crate) fn name(&self) -> &str {
-        &self.name
+        self.name.as_str()
     }
 
     /// The top-level keys one of which an event not of the Windows shape has when it has this
     /// field: the name itself, and for a dotted name its first part.
     pub(crate) fn top_level_keys(&self) -> impl Iterator<Item = &str> {
-        let first = self.parts.first().filter(|_| self.parts.len() > 1);
-        std::iter::once(&*self.name).chain(first.map(|p| &**p))
+        std::iter::once(self.name()).chain(self.first_part())
     }
 
-    /// Whether the name has no dot: [`Event::field`] then reads one key of the object it looks in.
-    pub(crate) fn is_plain(&self) -> bool {
-        self.parts.len() < 2
+    /// The first part of a dotted name.
+    pub(crate) fn first_part(&self) -> Option<&str> {
+        self.parts
+            .first()
+            .filter(|_| self.parts.len() > 1)
+            .map(Name::as_str)
+    }
+
+    /// For a dotted name, what [`Event::field`] finds by walking the rest of the path from
+    /// `value`, the value of the name's first part.
+    pub(crate) fn below<'a>(&self, value: Json<'a>) -> Option<Json<'a>> {
+        walk_parts(value, self.parts.get(1..)?).map(text_of)
     }
 }
 
@@ -104,8 +112,8 @@ impl<'a> Event<'a> {
             let name = path.name();
             let found = self
                 .event_data
-                .and_then(|d| d.get(name))
-                .or_else(|| self.user_data.and_then(|d| d.get(name)))
+                .and_then(|d| d.get_name(&path.name))
+                .or_else(|| self.user_data.and_then(|d| d.get_name(&path.name)))
                 .or_else(|| system_field(system, name))
                 .or_else(|| self.spaced_field(name));
             if let Some(value) = found {
@@ -119,14 +127,15 @@ impl<'a> Event<'a> {
         lookup_path(self.root, path).map(text_of)
     }
 
-    /// The top-level fields of an event not of the Windows shape, each with the value
-    /// [`Event::field`] gives for its name; `None` for Windows events and non-objects.
+    /// The top-level fields of an event not of the Windows shape, each with its value as it is
+    /// ([`text_of`] gives what [`Event::field`] gives for the name); `None` for Windows events
+    /// and non-objects.
     pub(crate) fn top_level(&self) -> Option<impl Iterator<Item = (&'a str, Json<'a>)> + use<'a>> {
         if self.system.is_some() {
             return None;
         }
         let map = self.root.as_object()?;
-        Some(map.iter().map(|(key, value)| (key, text_of(value))))
+        Some(map.iter())
     }
 
     /// An `EventData` entry whose name equals `name` once its spaces are dropped.
@@ -196,7 +205,7 @@ fn system_field<'a>(system: Object<'a>, name: &str) -> Option<Json<'a>> {
 }
 
 /// An element with attributes keeps its text under `#text`.
-fn text_of(value: Json<'_>) -> Json<'_> {
+pub(crate) fn text_of(value: Json<'_>) -> Json<'_> {
     value
         .as_object()
         .and_then(|map| map.get("#text"))
@@ -206,7 +215,7 @@ fn text_of(value: Json<'_>) -> Json<'_> {
 /// A literal key wins over nesting (`"a.b"` before `a` → `b`); arrays on the way are searched.
 fn lookup_path<'a>(root: Json<'a>, path: &FieldPath) -> Option<Json<'a>> {
     let map = root.as_object()?;
-    if let Some(value) = map.get(path.name()) {
+    if let Some(value) = map.get_name(&path.name) {
         return Some(value);
     }
     if path.parts.len() < 2 {
@@ -215,12 +224,12 @@ fn lookup_path<'a>(root: Json<'a>, path: &FieldPath) -> Option<Json<'a>> {
     walk_parts(root, &path.parts)
 }
 
-fn walk_parts<'a>(value: Json<'a>, parts: &[Box<str>]) -> Option<Json<'a>> {
+fn walk_parts<'a>(value: Json<'a>, parts: &[Name]) -> Option<Json<'a>> {
     let Some((first, rest)) = parts.split_first() else {
         return Some(value);
     };
     if let Some(map) = value.as_object() {
-        return walk_parts(map.get(first)?, rest);
+        return walk_parts(map.get_name(first)?, rest);
     }
     value
         .as_array()?

@@ -8,14 +8,14 @@
 //! guard and detection, so the index can only prune; the differential tests hold it to the naive
 //! evaluator.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::compile::{Presence, Route};
 use crate::document::Json;
-use crate::event::{Event, FieldPath, KEYWORD_SEPARATOR};
+use crate::event::{Event, FieldPath, KEYWORD_SEPARATOR, text_of};
 use crate::scan::{Marks, Scan, visit_fresh};
 use crate::witness::{self, Witness};
 
@@ -24,9 +24,9 @@ use crate::witness::{self, Witness};
 struct Group {
     always: Vec<u32>,
     fields: Vec<(FieldPath, Scan)>,
-    /// With many fields, the plain (undotted) ones by name, and the dotted ones: an event not of
-    /// the Windows shape is then read key by key instead of looking every field up.
-    by_name: Option<ByName>,
+    /// With many fields, the fields by the top-level key that holds them: an event not of the
+    /// Windows shape is then read key by key instead of looking every field up.
+    by_name: Option<FxHashMap<Box<str>, Keyed>>,
     keywords: Option<Scan>,
     /// Routes with a [`Witness::Fields`], by the top-level keys that stand for those fields:
     /// an event not of the Windows shape reaches them through its keys. Other events reach
@@ -35,8 +35,14 @@ struct Group {
     present_any: Vec<u32>,
 }
 
-/// A group's plain field names (to their index in `fields`) and the indexes of its dotted ones.
-type ByName = (FxHashMap<Box<str>, usize>, Vec<usize>);
+/// The fields (indexes in `fields`) a top-level key holds: the field of that name, and the
+/// dotted fields whose first part it is. Scanning both a literal `a.b` key and the nested
+/// `a` → `b` when an event has both finds a superset of the candidates, never fewer.
+#[derive(Debug, Default)]
+struct Keyed {
+    field: Option<usize>,
+    below: Vec<usize>,
+}
 
 /// From this many fields on, walking an event's keys beats looking each field up.
 const BY_NAME_AT: usize = 16;
@@ -83,13 +89,14 @@ impl Group {
             }
         }
         if group.fields.len() >= BY_NAME_AT {
-            let (plain, dotted): (Vec<_>, Vec<_>) =
-                (0..group.fields.len()).partition(|&i| group.fields[i].0.is_plain());
-            let names = plain
-                .into_iter()
-                .map(|i| (group.fields[i].0.name().into(), i))
-                .collect();
-            group.by_name = Some((names, dotted));
+            let mut names: FxHashMap<Box<str>, Keyed> = FxHashMap::default();
+            for (i, (field, _)) in group.fields.iter().enumerate() {
+                names.entry(field.name().into()).or_default().field = Some(i);
+                if let Some(first) = field.first_part() {
+                    names.entry(first.into()).or_default().below.push(i);
+                }
+            }
+            group.by_name = Some(names);
         }
         group
     }
@@ -109,16 +116,19 @@ impl Group {
             }
         }
         match (&self.by_name, event.top_level()) {
-            (Some((names, dotted)), Some(top)) => {
+            (Some(names), Some(top)) => {
                 for (name, value) in top {
-                    if let Some(&i) = names.get(name) {
-                        scan_value(&self.fields[i].1, value, marks, visit);
+                    let Some(keyed) = names.get(name) else {
+                        continue;
+                    };
+                    if let Some(i) = keyed.field {
+                        scan_value(&self.fields[i].1, text_of(value), marks, visit);
                     }
-                }
-                for &i in dotted {
-                    let (field, scan) = &self.fields[i];
-                    if let Some(value) = event.field(field) {
-                        scan_value(scan, value, marks, visit);
+                    for &i in &keyed.below {
+                        let (field, scan) = &self.fields[i];
+                        if let Some(value) = field.below(value) {
+                            scan_value(scan, value, marks, visit);
+                        }
                     }
                 }
             }
@@ -164,6 +174,34 @@ fn scan_value(scan: &Scan, value: Json<'_>, marks: &mut Marks, visit: &mut dyn F
     }
 }
 
+/// A group's [`Presence`], its fields numbered as in [`Index::presence_fields`].
+#[derive(Debug)]
+struct Needs {
+    exists: Vec<usize>,
+    not_all: Vec<Vec<usize>>,
+}
+
+impl Needs {
+    fn new(presence: &Presence, fields: &[FieldPath]) -> Self {
+        // Every presence field is in `fields`, which is sorted.
+        let number = |f: &FieldPath| fields.binary_search(f).unwrap_or(usize::MAX);
+        Needs {
+            exists: presence.exists.iter().map(number).collect(),
+            not_all: presence
+                .not_all
+                .iter()
+                .map(|set| set.iter().map(number).collect())
+                .collect(),
+        }
+    }
+
+    /// Whether the presence holds, `present[i]` telling whether the event has field `i`.
+    fn hold(&self, present: &[bool]) -> bool {
+        let has = |&i: &usize| present.get(i).copied().unwrap_or(false);
+        self.exists.iter().all(has) && !self.not_all.iter().any(|set| set.iter().all(has))
+    }
+}
+
 #[derive(Debug, Default)]
 struct Bucket {
     by_event_id: HashMap<Box<str>, Group>,
@@ -179,10 +217,12 @@ pub(crate) struct Index {
     /// Routes with no channel constraint that also accept Windows events, grouped by what
     /// their guard asks of the fields present ([`Presence`]): a group whose presence does not
     /// hold is skipped (CloudTrail records skip the Windows routes needing `Channel`).
-    unrouted: Vec<(Presence, Group)>,
+    unrouted: Vec<(Needs, Group)>,
     /// Routes whose guard excludes Windows events (`absent: [Event.System]`), grouped the same
     /// way (CloudTrail records skip the Linux, web server, zeek… routes by their `not_all`).
-    not_windows: Vec<(Presence, Group)>,
+    not_windows: Vec<(Needs, Group)>,
+    /// Every field the groups' presences name, each looked up once per event.
+    presence_fields: Vec<FieldPath>,
     channel: FieldPath,
     event_id: FieldPath,
 }
@@ -194,6 +234,7 @@ impl Default for Index {
             by_channel: HashMap::new(),
             unrouted: Vec::new(),
             not_windows: Vec::new(),
+            presence_fields: Vec::new(),
             channel: FieldPath::new("Channel"),
             event_id: FieldPath::new("EventID"),
         }
@@ -211,6 +252,7 @@ impl Index {
         let mut index = Index::default();
         let mut unrouted: BTreeMap<Presence, Vec<u32>> = BTreeMap::new();
         let mut not_windows: BTreeMap<Presence, Vec<u32>> = BTreeMap::new();
+        let mut presence_fields = BTreeSet::new();
         let mut buckets: HashMap<String, RouteLists> = HashMap::new();
         let all: Vec<&Route> = rules.iter().flatten().collect();
         let frequency = witness::frequency(&all);
@@ -228,7 +270,13 @@ impl Index {
                     } else {
                         &mut unrouted
                     };
-                    groups.entry(route.guard.presence()).or_default().push(id);
+                    let presence = route.guard.presence();
+                    let fields = presence
+                        .exists
+                        .iter()
+                        .chain(presence.not_all.iter().flatten());
+                    presence_fields.extend(fields.cloned());
+                    groups.entry(presence).or_default().push(id);
                     continue;
                 };
                 for channel in channels {
@@ -242,6 +290,7 @@ impl Index {
                 }
             }
         }
+        let presence_fields: Vec<FieldPath> = presence_fields.into_iter().collect();
         // Building the automata is most of the work: one task per group.
         let (general, others) = rayon::join(
             || {
@@ -249,7 +298,10 @@ impl Index {
                     let groups = groups.into_iter().collect::<Vec<_>>();
                     groups
                         .into_par_iter()
-                        .map(|(presence, routes)| (presence, Group::build(&routes, &witnesses)))
+                        .map(|(presence, routes)| {
+                            let needs = Needs::new(&presence, &presence_fields);
+                            (needs, Group::build(&routes, &witnesses))
+                        })
                         .collect()
                 };
                 (build(unrouted), build(not_windows))
@@ -272,6 +324,7 @@ impl Index {
             },
         );
         (index.unrouted, index.not_windows) = general;
+        index.presence_fields = presence_fields;
         index.by_channel = others;
         index
     }
@@ -297,11 +350,18 @@ impl Index {
             .unrouted
             .iter()
             .chain(self.not_windows.iter().filter(|_| !windows));
-        for (presence, group) in groups {
-            if presence.holds(event) {
+        let mut present = marks.take_present();
+        present.extend(
+            self.presence_fields
+                .iter()
+                .map(|f| event.field(f).is_some()),
+        );
+        for (needs, group) in groups {
+            if needs.hold(&present) {
                 group.candidates(event, marks, &mut each);
             }
         }
+        marks.restore_present(present);
         let Some(channel) = event.field(&self.channel).and_then(|v| v.as_str()) else {
             return;
         };

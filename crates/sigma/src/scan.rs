@@ -142,6 +142,8 @@ pub(crate) struct Marks {
     keyword_text: String,
     /// The generation `keyword_text` was joined for.
     keyword_generation: u32,
+    /// Which of the index's presence fields the event has.
+    present: Vec<bool>,
 }
 
 impl Marks {
@@ -173,6 +175,18 @@ impl Marks {
 
     pub(crate) fn restore_keyword_text(&mut self, text: String) {
         self.keyword_text = text;
+    }
+
+    /// A buffer for which fields an event has (emptied); give it back with
+    /// [`Marks::restore_present`].
+    pub(crate) fn take_present(&mut self) -> Vec<bool> {
+        let mut present = std::mem::take(&mut self.present);
+        present.clear();
+        present
+    }
+
+    pub(crate) fn restore_present(&mut self, present: Vec<bool>) {
+        self.present = present;
     }
 
     pub(crate) fn is_fresh(&self, route: u32) -> bool {
