@@ -25,6 +25,8 @@ pub(crate) struct Route {
 /// The log-source precondition of a route.
 #[derive(Debug, Clone)]
 pub(crate) struct Guard {
+    /// The `Channel` and `EventID` conditions, which the index's buckets already decide.
+    pub(crate) routing: Vec<Item>,
     pub(crate) items: Vec<Item>,
     /// Channels (lower-case) the precondition requires, for the index; `None` = any.
     pub(crate) channels: Option<Vec<String>>,
@@ -49,6 +51,12 @@ impl Guard {
 
 impl Route {
     pub(crate) fn matches(&self, event: &crate::Event<'_>) -> bool {
+        self.guard.routing.iter().all(|i| i.matches(event)) && self.matches_routed(event)
+    }
+
+    /// [`Route::matches`] for an event whose channel and event ID the index found in the
+    /// guard's lists (a candidate of a channel bucket): the routing conditions hold.
+    pub(crate) fn matches_routed(&self, event: &crate::Event<'_>) -> bool {
         self.guard.items.iter().all(|i| i.matches(event))
             && !rules_out(&self.guard.not_all, event)
             && self.detection.matches(event)
@@ -174,7 +182,7 @@ fn shift(expr: &Expr, offset: usize) -> Expr {
 
 /// The precondition of a mapping variant.
 pub(crate) fn guard(variant: &Variant) -> Result<Guard, RuleError> {
-    let mut items = Vec::new();
+    let (mut routing, mut items) = (Vec::new(), Vec::new());
     let (mut channels, mut event_ids) = (None, None);
     for (field, values) in &variant.conditions {
         let texts: Vec<String> = values.values().iter().map(|v| v.text()).collect();
@@ -189,12 +197,18 @@ pub(crate) fn guard(variant: &Variant) -> Result<Guard, RuleError> {
                     })
             })
             .collect::<Result<_, _>>()?;
-        match field.as_str() {
-            "Channel" => channels = Some(texts.iter().map(|t| t.to_ascii_lowercase()).collect()),
-            "EventID" => event_ids = Some(texts.clone()),
-            _ => {}
-        }
-        items.push(Item {
+        let list = match field.as_str() {
+            "Channel" => {
+                channels = Some(texts.iter().map(|t| t.to_ascii_lowercase()).collect());
+                &mut routing
+            }
+            "EventID" => {
+                event_ids = Some(texts.clone());
+                &mut routing
+            }
+            _ => &mut items,
+        };
+        list.push(Item {
             field: Some(FieldPath::new(field)),
             test: ItemTest::Values {
                 matchers,
@@ -216,6 +230,7 @@ pub(crate) fn guard(variant: &Variant) -> Result<Guard, RuleError> {
         .map(|set| set.iter().map(|f| FieldPath::new(f)).collect())
         .collect();
     Ok(Guard {
+        routing,
         items,
         channels,
         event_ids,

@@ -334,16 +334,18 @@ impl Index {
         self.routes.len()
     }
 
-    /// Calls `visit(rule, route)` for every candidate route of `event`.
+    /// Calls `visit(rule, route, routed)` for every candidate route of `event`; `routed` when
+    /// the route was found through the event's channel and event ID (its routing conditions
+    /// hold).
     pub(crate) fn candidates(
         &self,
         event: &Event<'_>,
         marks: &mut Marks,
-        visit: &mut dyn FnMut(usize, usize),
+        visit: &mut dyn FnMut(usize, usize, bool),
     ) {
         let mut each = |id: u32| {
             let (rule, route) = self.routes[id as usize];
-            visit(rule as usize, route as usize);
+            visit(rule as usize, route as usize, false);
         };
         let windows = event.is_windows();
         let groups = self
@@ -376,6 +378,11 @@ impl Index {
             self.by_channel.get(channel.to_ascii_lowercase().as_str())
         };
         let Some(bucket) = bucket else { return };
+        // A bucket's routes require this channel (and the group's event ID): they hold.
+        let mut each = |id: u32| {
+            let (rule, route) = self.routes[id as usize];
+            visit(rule as usize, route as usize, true);
+        };
         bucket.any_event_id.candidates(event, marks, &mut each);
         let id = event.field(&self.event_id).and_then(Json::text);
         if let Some(group) = id.and_then(|id| bucket.by_event_id.get(id)) {

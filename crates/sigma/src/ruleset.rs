@@ -305,12 +305,18 @@ impl RuleSet {
             generation,
             routes,
         } = matches;
-        self.index.candidates(event, routes, &mut |rule, route| {
-            if seen[rule] != *generation && self.routes[rule][route].matches(event) {
-                seen[rule] = *generation;
-                rules.push(RuleRef(rule as u32));
-            }
-        });
+        self.index
+            .candidates(event, routes, &mut |rule, route, routed| {
+                let route = &self.routes[rule][route];
+                let hit = || match routed {
+                    true => route.matches_routed(event),
+                    false => route.matches(event),
+                };
+                if seen[rule] != *generation && hit() {
+                    seen[rule] = *generation;
+                    rules.push(RuleRef(rule as u32));
+                }
+            });
         matches.rules.sort_unstable();
     }
 
