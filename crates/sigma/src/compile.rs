@@ -27,6 +27,9 @@ pub(crate) struct Route {
 pub(crate) struct Guard {
     /// The `Channel` and `EventID` conditions, which the index's buckets already decide.
     pub(crate) routing: Vec<Item>,
+    /// The `exists` conditions, which the index's presence groups already decide (with
+    /// `not_all`).
+    pub(crate) present: Vec<Item>,
     pub(crate) items: Vec<Item>,
     /// Channels (lower-case) the precondition requires, for the index; `None` = any.
     pub(crate) channels: Option<Vec<String>>,
@@ -49,16 +52,29 @@ impl Guard {
     }
 }
 
+/// What the index has already decided of a candidate's guard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decided {
+    Nothing,
+    /// Found through its channel bucket: the routing conditions hold.
+    Routing,
+    /// Found through a presence group that holds: the `exists` and `not_all` conditions hold.
+    Presence,
+}
+
 impl Route {
     pub(crate) fn matches(&self, event: &crate::Event<'_>) -> bool {
-        self.guard.routing.iter().all(|i| i.matches(event)) && self.matches_routed(event)
+        self.matches_given(event, Decided::Nothing)
     }
 
-    /// [`Route::matches`] for an event whose channel and event ID the index found in the
-    /// guard's lists (a candidate of a channel bucket): the routing conditions hold.
-    pub(crate) fn matches_routed(&self, event: &crate::Event<'_>) -> bool {
-        self.guard.items.iter().all(|i| i.matches(event))
-            && !rules_out(&self.guard.not_all, event)
+    /// [`Route::matches`], skipping the conditions the index has decided.
+    pub(crate) fn matches_given(&self, event: &crate::Event<'_>, decided: Decided) -> bool {
+        let all = |items: &[Item]| items.iter().all(|i| i.matches(event));
+        let guard = &self.guard;
+        (decided == Decided::Routing || all(&guard.routing))
+            && (decided == Decided::Presence
+                || (all(&guard.present) && !rules_out(&guard.not_all, event)))
+            && all(&guard.items)
             && self.detection.matches(event)
     }
 }
@@ -73,13 +89,7 @@ pub(crate) struct Presence {
 
 impl Guard {
     pub(crate) fn presence(&self) -> Presence {
-        let exists = self
-            .items
-            .iter()
-            .filter_map(|item| match (&item.field, &item.test) {
-                (Some(field), ItemTest::Exists(true)) => Some(field.clone()),
-                _ => None,
-            });
+        let exists = self.present.iter().filter_map(|item| item.field.clone());
         Presence {
             exists: exists.collect(),
             not_all: self.not_all.clone(),
@@ -216,14 +226,15 @@ pub(crate) fn guard(variant: &Variant) -> Result<Guard, RuleError> {
             },
         });
     }
-    for (fields, wanted) in [(&variant.exists, true), (&variant.absent, false)] {
-        for f in fields {
-            items.push(Item {
-                field: Some(FieldPath::new(f)),
-                test: ItemTest::Exists(wanted),
-            });
-        }
-    }
+    let exists = |fields: &[String], wanted: bool| -> Vec<Item> {
+        let item = |f: &String| Item {
+            field: Some(FieldPath::new(f)),
+            test: ItemTest::Exists(wanted),
+        };
+        fields.iter().map(item).collect()
+    };
+    let present = exists(&variant.exists, true);
+    items.extend(exists(&variant.absent, false));
     let not_all = variant
         .not_all
         .iter()
@@ -231,6 +242,7 @@ pub(crate) fn guard(variant: &Variant) -> Result<Guard, RuleError> {
         .collect();
     Ok(Guard {
         routing,
+        present,
         items,
         channels,
         event_ids,

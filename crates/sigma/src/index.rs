@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::compile::{Presence, Route};
+use crate::compile::{Decided, Presence, Route};
 use crate::document::Json;
 use crate::event::{Event, FieldPath, KEYWORD_SEPARATOR, text_of};
 use crate::scan::{Marks, Scan, visit_fresh};
@@ -334,18 +334,18 @@ impl Index {
         self.routes.len()
     }
 
-    /// Calls `visit(rule, route, routed)` for every candidate route of `event`; `routed` when
-    /// the route was found through the event's channel and event ID (its routing conditions
-    /// hold).
+    /// Calls `visit(rule, route, decided)` for every candidate route of `event`, with what
+    /// finding it decided of its guard: its routing conditions (found through the event's
+    /// channel and event ID) or its presence conditions (found in a presence group that holds).
     pub(crate) fn candidates(
         &self,
         event: &Event<'_>,
         marks: &mut Marks,
-        visit: &mut dyn FnMut(usize, usize, bool),
+        visit: &mut dyn FnMut(usize, usize, Decided),
     ) {
         let mut each = |id: u32| {
             let (rule, route) = self.routes[id as usize];
-            visit(rule as usize, route as usize, false);
+            visit(rule as usize, route as usize, Decided::Presence);
         };
         let windows = event.is_windows();
         let groups = self
@@ -381,7 +381,7 @@ impl Index {
         // A bucket's routes require this channel (and the group's event ID): they hold.
         let mut each = |id: u32| {
             let (rule, route) = self.routes[id as usize];
-            visit(rule as usize, route as usize, true);
+            visit(rule as usize, route as usize, Decided::Routing);
         };
         bucket.any_event_id.candidates(event, marks, &mut each);
         let id = event.field(&self.event_id).and_then(Json::text);

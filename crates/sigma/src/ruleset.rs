@@ -306,13 +306,9 @@ impl RuleSet {
             routes,
         } = matches;
         self.index
-            .candidates(event, routes, &mut |rule, route, routed| {
+            .candidates(event, routes, &mut |rule, route, decided| {
                 let route = &self.routes[rule][route];
-                let hit = || match routed {
-                    true => route.matches_routed(event),
-                    false => route.matches(event),
-                };
-                if seen[rule] != *generation && hit() {
+                if seen[rule] != *generation && route.matches_given(event, decided) {
                     seen[rule] = *generation;
                     rules.push(RuleRef(rule as u32));
                 }
