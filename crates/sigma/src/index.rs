@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 use crate::compile::{Decided, Presence, Route};
 use crate::document::Json;
 use crate::event::{Event, FieldPath, KEYWORD_SEPARATOR, text_of};
+use crate::exact::{FieldNeedles, FieldScan};
 use crate::scan::{Marks, Scan, visit_fresh};
 use crate::witness::{self, Witness};
 
@@ -23,7 +24,7 @@ use crate::witness::{self, Witness};
 #[derive(Debug, Default)]
 struct Group {
     always: Vec<u32>,
-    fields: Vec<(FieldPath, Scan)>,
+    fields: Vec<(FieldPath, FieldScan)>,
     /// With many fields, the fields by the top-level key that holds them: an event not of the
     /// Windows shape is then read key by key instead of looking every field up.
     by_name: Option<FxHashMap<Box<str>, Keyed>>,
@@ -50,7 +51,7 @@ const BY_NAME_AT: usize = 16;
 impl Group {
     fn build(routes: &[u32], witnesses: &[Option<Witness>]) -> Self {
         let mut group = Group::default();
-        let mut by_field: BTreeMap<Option<FieldPath>, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
+        let mut by_field: BTreeMap<Option<FieldPath>, FieldNeedles> = BTreeMap::new();
         for &route in routes {
             match &witnesses[route as usize] {
                 None => group.always.push(route),
@@ -64,16 +65,14 @@ impl Group {
                     }
                 }
                 Some(Witness::Needles(needles)) => {
-                    for (field, needle) in needles {
+                    for (field, needle, exact) in needles {
                         let needle = match field {
                             Some(_) => needle.as_str(),
                             None => within_one_value(needle),
                         };
-                        let list = by_field
-                            .entry(field.clone())
-                            .or_default()
-                            .entry(needle.to_ascii_lowercase())
-                            .or_default();
+                        let (whole, part) = by_field.entry(field.clone()).or_default();
+                        let needles = if *exact { whole } else { part };
+                        let list = needles.entry(needle.to_ascii_lowercase()).or_default();
                         if list.last() != Some(&route) {
                             list.push(route);
                         }
@@ -82,10 +81,10 @@ impl Group {
             }
         }
         for (field, needles) in by_field {
-            let scan = Scan::new(needles);
             match field {
-                Some(field) => group.fields.push((field, scan)),
-                None => group.keywords = Some(scan),
+                Some(field) => group.fields.push((field, FieldScan::new(needles))),
+                // Keyword needles are never whole values.
+                None => group.keywords = Some(Scan::new(needles.1)),
             }
         }
         if group.fields.len() >= BY_NAME_AT {
@@ -159,7 +158,7 @@ fn within_one_value(needle: &str) -> &str {
 }
 
 /// Scans a field's value, or each element of a list.
-fn scan_value(scan: &Scan, value: Json<'_>, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
+fn scan_value(scan: &FieldScan, value: Json<'_>, marks: &mut Marks, visit: &mut dyn FnMut(u32)) {
     match value.as_array() {
         Some(items) => {
             for text in items.values().filter_map(Json::text) {

@@ -46,6 +46,7 @@ mod detection;
 mod document;
 mod error;
 mod event;
+mod exact;
 mod finder;
 mod index;
 mod level;

@@ -16,9 +16,11 @@ use crate::compile::Route;
 use crate::detection::{Detection, Expr, Item, ItemTest};
 use crate::event::FieldPath;
 use crate::matcher::Matcher;
+use crate::pattern::{Pattern, StrPattern};
 
-/// One needle in one field (or in any value when `field` is `None`).
-pub(crate) type Needle = (Option<FieldPath>, String);
+/// One needle in one field (or in any value when `field` is `None`), and whether it is the
+/// field's whole value (an exact match) rather than a part of it.
+pub(crate) type Needle = (Option<FieldPath>, String, bool);
 
 /// What every event a route matches has.
 #[derive(Debug)]
@@ -61,7 +63,7 @@ pub(crate) fn frequency(routes: &[&Route]) -> Frequency {
             if matchers.len() > SHARED_LIST {
                 continue;
             }
-            for needle in matchers.iter().filter_map(of_matcher).flatten() {
+            for (needle, _) in matchers.iter().filter_map(of_matcher).flatten() {
                 named.insert(needle_key(item.field.as_ref(), &needle));
             }
         }
@@ -147,14 +149,14 @@ fn best(
     candidates: impl Iterator<Item = Option<Vec<Needle>>>,
     frequency: &Frequency,
 ) -> Option<Vec<Needle>> {
-    let score = |w: &Vec<Needle>| w.iter().map(|(_, n)| n.len()).min().unwrap_or(0);
+    let score = |w: &Vec<Needle>| w.iter().map(|(_, n, _)| n.len()).min().unwrap_or(0);
     // Longer witnesses come from lists that are not counted.
     let shared = |w: &Vec<Needle>| -> u64 {
         if w.len() > SHARED_LIST {
             return 0;
         }
         w.iter()
-            .map(|(field, n)| needle_key(field.as_ref(), n))
+            .map(|(field, n, _)| needle_key(field.as_ref(), n))
             .map(|key| u64::from(frequency.get(&key).copied().unwrap_or(0)))
             .sum()
     };
@@ -171,7 +173,7 @@ fn of_item(item: &Item, frequency: &Frequency) -> Option<Vec<Needle>> {
     let needles = |m: &Matcher| {
         of_matcher(m).map(|ns| {
             ns.into_iter()
-                .map(|n| (item.field.clone(), n))
+                .map(|(n, exact)| (item.field.clone(), n, exact && item.field.is_some()))
                 .collect::<Vec<_>>()
         })
     };
@@ -182,13 +184,20 @@ fn of_item(item: &Item, frequency: &Frequency) -> Option<Vec<Needle>> {
     }
 }
 
-fn of_matcher(matcher: &Matcher) -> Option<Vec<String>> {
+/// A matcher's needles, each with whether it is the whole value.
+fn of_matcher(matcher: &Matcher) -> Option<Vec<(String, bool)>> {
     match matcher {
+        Matcher::Str(Pattern {
+            kind: StrPattern::Exact(text),
+            ..
+        }) if !text.is_empty() => Some(vec![(text.to_string(), true)]),
         Matcher::Str(p) => {
             let text = p.required_text();
-            (!text.is_empty()).then(|| vec![text])
+            (!text.is_empty()).then(|| vec![(text, false)])
         }
-        Matcher::ContainsAny(needles, _) => Some(needles.clone()),
+        Matcher::ContainsAny(needles, _) => {
+            Some(needles.iter().map(|n| (n.clone(), false)).collect())
+        }
         Matcher::AnyOf(options) => {
             let mut out = Vec::new();
             for m in options {
