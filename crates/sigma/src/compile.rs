@@ -11,6 +11,7 @@ use crate::matcher::Matcher;
 use crate::modifier;
 use crate::parse::DetectionDef;
 use crate::pattern::{Pattern, SigmaString};
+use crate::presence::Presence;
 use crate::transform::ExpandContext;
 
 /// One way a rule can match: the log-source precondition, then the detection.
@@ -77,14 +78,6 @@ impl Route {
             && all(&guard.items)
             && self.detection.matches(event)
     }
-}
-
-/// What a guard asks of the fields an event has: those it needs (`exists`) and the field sets it
-/// rules out (`not_all`). The index checks it once for all the routes that share it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Presence {
-    pub(crate) exists: Vec<FieldPath>,
-    pub(crate) not_all: Vec<Vec<FieldPath>>,
 }
 
 impl Guard {

@@ -13,10 +13,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::compile::{Decided, Presence, Route};
+use crate::compile::{Decided, Route};
 use crate::document::Json;
 use crate::event::{Event, FieldPath, KEYWORD_SEPARATOR, text_of};
 use crate::exact::{FieldNeedles, FieldScan};
+use crate::presence::{Needs, Presence};
 use crate::scan::{Marks, Scan, visit_fresh};
 use crate::witness::{self, Witness};
 
@@ -170,34 +171,6 @@ fn scan_value(scan: &FieldScan, value: Json<'_>, marks: &mut Marks, visit: &mut 
                 scan.scan(text, marks, visit);
             }
         }
-    }
-}
-
-/// A group's [`Presence`], its fields numbered as in [`Index::presence_fields`].
-#[derive(Debug)]
-struct Needs {
-    exists: Vec<usize>,
-    not_all: Vec<Vec<usize>>,
-}
-
-impl Needs {
-    fn new(presence: &Presence, fields: &[FieldPath]) -> Self {
-        // Every presence field is in `fields`, which is sorted.
-        let number = |f: &FieldPath| fields.binary_search(f).unwrap_or(usize::MAX);
-        Needs {
-            exists: presence.exists.iter().map(number).collect(),
-            not_all: presence
-                .not_all
-                .iter()
-                .map(|set| set.iter().map(number).collect())
-                .collect(),
-        }
-    }
-
-    /// Whether the presence holds, `present[i]` telling whether the event has field `i`.
-    fn hold(&self, present: &[bool]) -> bool {
-        let has = |&i: &usize| present.get(i).copied().unwrap_or(false);
-        self.exists.iter().all(has) && !self.not_all.iter().any(|set| set.iter().all(has))
     }
 }
 

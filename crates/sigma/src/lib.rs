@@ -56,6 +56,7 @@ mod matcher;
 mod modifier;
 mod parse;
 mod pattern;
+mod presence;
 mod re;
 mod rule;
 mod ruleset;
