@@ -10,7 +10,7 @@ use rampart_sigma::{
 };
 use serde_json::{Map, Value, json};
 
-use crate::detection::{Detection, DetectionKind};
+use crate::detection::{Detection, DetectionKind, raw};
 
 /// A detection-rule match kept for correlation.
 pub(crate) struct Observation {
@@ -18,7 +18,7 @@ pub(crate) struct Observation {
     pub(crate) rule: RuleRef,
     pub(crate) source: Arc<Path>,
     pub(crate) record: u64,
-    pub(crate) event: Arc<Value>,
+    pub(crate) event: Arc<Document>,
 }
 
 /// Feed `observations` in time order (ties by file, record, rule) and append the correlation
@@ -38,12 +38,10 @@ pub(crate) fn correlate(
     });
     let mut engine = CorrelationEngine::new(rules);
     let mut fired = Vec::new();
-    let mut document = Document::default();
     for observation in &observations {
-        document.set_value(&observation.event);
         engine.observe(
             observation.rule,
-            &Event::new(&document),
+            &Event::new(&observation.event),
             observation.at,
             &mut fired,
         );
@@ -87,6 +85,6 @@ fn push(
         DetectionKind::Correlation,
         Some(found.last),
         place,
-        Arc::new(event),
+        Arc::from(raw(&event)),
     ));
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use rampart_sigma::{Level, RuleMeta};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// Whether a detection comes from one event or from a correlation over several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub enum DetectionKind {
 }
 
 /// A rule that fired.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Detection {
     /// Match or correlation.
     pub kind: DetectionKind,
@@ -35,8 +35,9 @@ pub struct Detection {
     pub source: Option<Arc<Path>>,
     /// The event's record number in that file (EVTX record id, line, or CloudTrail position).
     pub record: Option<u64>,
-    /// The matched event; for a correlation, `{"group", "events", "value", "first", "last"}`.
-    pub event: Arc<Value>,
+    /// The matched event as compact JSON (the smallest form to keep until the hunt ends);
+    /// for a correlation, `{"group", "events", "value", "first", "last"}`.
+    pub event: Arc<RawValue>,
 }
 
 impl Detection {
@@ -46,7 +47,7 @@ impl Detection {
         kind: DetectionKind,
         timestamp: Option<Timestamp>,
         place: Option<(Arc<Path>, u64)>,
-        event: Arc<Value>,
+        event: Arc<RawValue>,
     ) -> Self {
         let (source, record) = place.map_or((None, None), |(source, record)| {
             (Some(source), Some(record))
@@ -63,4 +64,11 @@ impl Detection {
             event,
         }
     }
+}
+
+/// `value` as compact JSON text.
+pub(crate) fn raw(value: &impl serde::Serialize) -> Box<RawValue> {
+    // Serializing a document or a `Value` to a string cannot fail: their keys are strings
+    // and their numbers finite.
+    serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned())
 }

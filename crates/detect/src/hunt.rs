@@ -8,9 +8,10 @@ use std::sync::Arc;
 use rampart_ingest::{IngestError, LogEvent, SkipKind, Skipped, SourceKind, read_file};
 use rampart_sigma::{Document, Event, Level, LoadReport, Matches, RuleSet};
 use rayon::prelude::*;
+use serde_json::value::RawValue;
 
 use crate::correlate::{Observation, correlate};
-use crate::detection::{Detection, DetectionKind};
+use crate::detection::{Detection, DetectionKind, raw};
 use crate::summary::{RuleCounts, SKIPPED_EXAMPLES, Summary, UnreadableFile};
 
 /// How a hunt filters what it reports.
@@ -78,9 +79,8 @@ impl<'r> Hunt<'r> {
     fn hunt_file(&self, path: &Path) -> FileOutcome {
         let mut outcome = FileOutcome::default();
         let mut matches = Matches::default();
-        let mut document = Document::default();
         let result = read_file(path, &mut |record| match record {
-            Ok(event) => self.evaluate(event, &mut document, &mut matches, &mut outcome),
+            Ok(event) => self.evaluate(event, &mut matches, &mut outcome),
             Err(skipped) => {
                 *outcome.skipped.entry(skipped.kind).or_default() += 1;
                 if outcome.examples.len() < SKIPPED_EXAMPLES {
@@ -102,18 +102,11 @@ impl<'r> Hunt<'r> {
         outcome
     }
 
-    /// Match one event (read through `document`, reused from event to event); keep it
-    /// (shared) only when a rule fired.
-    fn evaluate(
-        &self,
-        event: LogEvent,
-        document: &mut Document,
-        matches: &mut Matches,
-        outcome: &mut FileOutcome,
-    ) {
+    /// Match one event; keep its fields only when a rule fired: as JSON text (shared by its
+    /// detections) to report, as a document to correlate.
+    fn evaluate(&self, event: LogEvent<'_>, matches: &mut Matches, outcome: &mut FileOutcome) {
         outcome.events += 1;
-        document.set_value(&event.fields);
-        self.rules.evaluate(&Event::new(document), matches);
+        self.rules.evaluate(&Event::new(event.fields), matches);
         if matches.is_empty() {
             return;
         }
@@ -124,18 +117,20 @@ impl<'r> Hunt<'r> {
             timestamp,
             ..
         } = event;
-        let fields = Arc::new(fields);
+        let mut text: Option<Arc<RawValue>> = None;
+        let mut document: Option<Arc<Document>> = None;
         let correlating = self.rules.has_correlations();
         for &rule in matches.as_slice() {
             let meta = self.rules.rule(rule);
             if meta.generate && meta.level >= self.options.min_level {
-                let place = Some((Arc::clone(&source), record));
+                let text = text.get_or_insert_with(|| Arc::from(raw(fields)));
+                let place = Some((Arc::clone(source), record));
                 outcome.detections.push(Detection::of_rule(
                     meta,
                     DetectionKind::Match,
                     timestamp,
                     place,
-                    Arc::clone(&fields),
+                    Arc::clone(text),
                 ));
             }
             if correlating {
@@ -143,9 +138,9 @@ impl<'r> Hunt<'r> {
                     Some(at) => outcome.observations.push(Observation {
                         at,
                         rule,
-                        source: Arc::clone(&source),
+                        source: Arc::clone(source),
                         record,
-                        event: Arc::clone(&fields),
+                        event: Arc::clone(document.get_or_insert_with(|| Arc::new(fields.clone()))),
                     }),
                     None => outcome.untimed += 1,
                 }

@@ -1,36 +1,40 @@
 //! CloudTrail log files: one JSON document `{"Records": [...]}`, read as a stream so that a
-//! large file never sits in memory whole; each element of `Records` becomes one event.
+//! large file never sits in memory whole; each element of `Records` becomes one event. The
+//! stream is checked by `serde_json`, which hands each element's text over as read; the text
+//! is then parsed into one reused [`Document`] (no `serde_json::Value` tree per record).
 
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
+use rampart_sigma::Document;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
 use serde_json::error::Category;
+use serde_json::value::RawValue;
 
 use crate::event::{LogEvent, Place, Record, SkipKind, Skipped, SourceKind};
-use crate::jsonl::json_type;
+use crate::jsonl::json_detail;
 use crate::timestamp;
 
 /// Read a CloudTrail document from `reader`, handing `sink` one event per element of
 /// `Records` (its `record` is the 1-based position in the array). A non-object element is
 /// skipped; a document that is not `{"Records": [...]}`, is not valid JSON or ends early
 /// yields one skipped record saying where and why, after the events read before that point.
-pub fn read_cloudtrail(reader: impl Read, source: &Arc<Path>, sink: &mut dyn FnMut(Record)) {
+pub fn read_cloudtrail(reader: impl Read, source: &Arc<Path>, sink: &mut dyn FnMut(Record<'_>)) {
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let mut document = Document {
+    let mut top = TopLevel {
         source,
         sink,
+        event: Document::default(),
         count: 0,
         found: false,
     };
     let result = (&mut deserializer)
-        .deserialize_map(&mut document)
+        .deserialize_map(&mut top)
         .and_then(|()| deserializer.end());
     let failure = match result {
-        Ok(()) if document.found => return,
+        Ok(()) if top.found => return,
         Ok(()) => (
             SkipKind::NotCloudTrail,
             Place::File,
@@ -50,8 +54,8 @@ pub fn read_cloudtrail(reader: impl Read, source: &Arc<Path>, sink: &mut dyn FnM
                     column: err.column() as u64,
                 }
             };
-            let detail = if document.count > 0 {
-                format!("{err} (after {} records)", document.count)
+            let detail = if top.count > 0 {
+                format!("{err} (after {} records)", top.count)
             } else {
                 err.to_string()
             };
@@ -59,7 +63,7 @@ pub fn read_cloudtrail(reader: impl Read, source: &Arc<Path>, sink: &mut dyn FnM
         }
     };
     let (kind, place, detail) = failure;
-    (document.sink)(Err(Skipped {
+    (top.sink)(Err(Skipped {
         source: Arc::clone(source),
         place,
         kind,
@@ -68,14 +72,16 @@ pub fn read_cloudtrail(reader: impl Read, source: &Arc<Path>, sink: &mut dyn FnM
 }
 
 /// The top-level object: finds `Records` and ignores every other key.
-struct Document<'s, 'k> {
+struct TopLevel<'s, 'k> {
     source: &'s Arc<Path>,
-    sink: &'k mut dyn FnMut(Record),
+    sink: &'k mut dyn FnMut(Record<'_>),
+    /// The record being handed over, reused from record to record.
+    event: Document,
     count: u64,
     found: bool,
 }
 
-impl<'de> Visitor<'de> for &mut Document<'_, '_> {
+impl<'de> Visitor<'de> for &mut TopLevel<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -96,7 +102,7 @@ impl<'de> Visitor<'de> for &mut Document<'_, '_> {
 }
 
 /// The `Records` array, whose elements go to the sink one by one.
-struct Records<'d, 's, 'k>(&'d mut Document<'s, 'k>);
+struct Records<'d, 's, 'k>(&'d mut TopLevel<'s, 'k>);
 
 impl<'de> DeserializeSeed<'de> for Records<'_, '_, '_> {
     type Value = ();
@@ -114,29 +120,42 @@ impl<'de> Visitor<'de> for Records<'_, '_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let document = self.0;
-        while let Some(value) = seq.next_element::<Value>()? {
-            document.count += 1;
-            let record = to_record(value, document.count, document.source);
-            (document.sink)(record);
+        let top = self.0;
+        while let Some(text) = seq.next_element::<Box<RawValue>>()? {
+            top.count += 1;
+            let record = to_record(text.get(), top.count, top.source, &mut top.event);
+            (top.sink)(record);
         }
         Ok(())
     }
 }
 
-fn to_record(value: Value, position: u64, source: &Arc<Path>) -> Record {
-    if !value.is_object() {
-        return Err(Skipped {
-            source: Arc::clone(source),
-            place: Place::Element(position),
-            kind: SkipKind::NotAnObject,
-            detail: format!("found {}", json_type(&value)),
-        });
+/// One element of `Records`, valid JSON as `serde_json` checked it, into `event`.
+fn to_record<'a>(
+    text: &str,
+    position: u64,
+    source: &'a Arc<Path>,
+    event: &'a mut Document,
+) -> Record<'a> {
+    let skipped = |kind, detail: String| Skipped {
+        source: Arc::clone(source),
+        place: Place::Element(position),
+        kind,
+        detail,
+    };
+    event
+        .parse(text)
+        .map_err(|err| skipped(SkipKind::InvalidJson, json_detail(&err)))?;
+    if !event.is_object() {
+        let found = format!("found {}", event.type_name());
+        return Err(skipped(SkipKind::NotAnObject, found));
     }
     Ok(LogEvent {
-        timestamp: value.get("eventTime").and_then(timestamp::parse_value),
-        fields: value,
-        source: Arc::clone(source),
+        timestamp: event
+            .scalar(&["eventTime"])
+            .and_then(timestamp::parse_scalar),
+        fields: event,
+        source,
         record: position,
         kind: SourceKind::CloudTrail,
     })

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use serde_json::Value;
+use rampart_sigma::Document;
 
 /// The kind of log a file holds, which decides the reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,15 +38,17 @@ impl fmt::Display for SourceKind {
     }
 }
 
-/// One log entry read from a file, normalized for rule matching.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogEvent {
-    /// The entry's fields as a JSON object, in the shape rules match against: the evtx crate's
-    /// JSON for EVTX (`Event.System.*`, `Event.EventData.*`), the record as written for
-    /// CloudTrail and JSON lines, and a flat object for syslog (see [`crate::syslog`]).
-    pub fields: Value,
+/// One log entry read from a file, normalized for rule matching, lent to the reader's sink.
+#[derive(Debug, Clone, Copy)]
+pub struct LogEvent<'a> {
+    /// The entry's fields as a JSON object, in the flat form the rule engine reads and in the
+    /// shape rules match against: the evtx crate's JSON for EVTX (`Event.System.*`,
+    /// `Event.EventData.*`), the record as written for CloudTrail and JSON lines, and a flat
+    /// object for syslog (see [`crate::syslog`]). The reader reuses it for the next entry:
+    /// [`Document::to_value`] keeps one.
+    pub fields: &'a Document,
     /// The file the entry came from.
-    pub source: Arc<Path>,
+    pub source: &'a Arc<Path>,
     /// Where in the file: the EVTX record id, the line number (JSON lines, syslog) or the
     /// 1-based position in the `Records` array (CloudTrail).
     pub record: u64,
@@ -159,4 +161,4 @@ impl fmt::Display for Skipped {
 }
 
 /// What a reader hands its sink for each record: the event, or why it was skipped.
-pub type Record = Result<LogEvent, Skipped>;
+pub type Record<'a> = Result<LogEvent<'a>, Skipped>;

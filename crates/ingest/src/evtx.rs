@@ -1,11 +1,13 @@
 //! Windows EVTX files through the `evtx` crate, in its JSON shape (`Event.System.*`,
-//! `Event.EventData.*`, attributes under `#attributes`), the shape Sigma rules are mapped to.
+//! `Event.EventData.*`, attributes under `#attributes`), the shape Sigma rules are mapped to;
+//! each record's value is copied into one reused [`Document`].
 
 use std::path::Path;
 use std::sync::Arc;
 
 use evtx::err::EvtxError;
 use evtx::{EvtxParser, ParserSettings};
+use rampart_sigma::Document;
 
 use crate::error::IngestError;
 use crate::event::{LogEvent, Place, Record, SkipKind, Skipped, SourceKind};
@@ -22,7 +24,7 @@ const CHUNK_SIZE: u64 = 65536;
 pub fn read_evtx(
     path: &Path,
     source: &Arc<Path>,
-    sink: &mut dyn FnMut(Record),
+    sink: &mut dyn FnMut(Record<'_>),
 ) -> Result<(), IngestError> {
     let parser = EvtxParser::from_path(path).map_err(|err| match err {
         EvtxError::InputError(input) => IngestError::Open {
@@ -36,15 +38,19 @@ pub fn read_evtx(
     })?;
     let settings = ParserSettings::new().num_threads(1).indent(false);
     let mut parser = parser.with_configuration(settings);
+    let mut document = Document::default();
     for record in parser.records_json_value() {
         sink(match record {
-            Ok(record) => Ok(LogEvent {
-                fields: record.data,
-                source: Arc::clone(source),
-                record: record.event_record_id,
-                timestamp: Some(record.timestamp),
-                kind: SourceKind::Evtx,
-            }),
+            Ok(record) => {
+                document.set_value(&record.data);
+                Ok(LogEvent {
+                    fields: &document,
+                    source,
+                    record: record.event_record_id,
+                    timestamp: Some(record.timestamp),
+                    kind: SourceKind::Evtx,
+                })
+            }
             Err(err) => Err(Skipped {
                 source: Arc::clone(source),
                 place: place_of(&err),

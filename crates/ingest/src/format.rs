@@ -84,7 +84,7 @@ pub fn detect_kind(path: &Path) -> Result<SourceKind, IngestError> {
 
 /// Read every record of a file with the reader its format needs, handing each event or
 /// skipped record to `sink` as it is read. Fails only when the file cannot be read at all.
-pub fn read_file(path: &Path, sink: &mut dyn FnMut(Record)) -> Result<SourceKind, IngestError> {
+pub fn read_file(path: &Path, sink: &mut dyn FnMut(Record<'_>)) -> Result<SourceKind, IngestError> {
     let kind = detect_kind(path)?;
     let source: Arc<Path> = Arc::from(path);
     let open_error = |source| IngestError::Open {

@@ -1,10 +1,10 @@
-//! JSON lines: one JSON object per line, read as a stream.
+//! JSON lines: one JSON object per line, read as a stream into one reused [`Document`].
 
 use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
-use serde_json::Value;
+use rampart_sigma::{Document, JsonError};
 
 use crate::event::{LogEvent, Place, Record, SkipKind, Skipped, SourceKind};
 use crate::lines::{LineOutcome, Lines};
@@ -13,48 +13,59 @@ use crate::timestamp;
 /// Read JSON lines from `reader`, handing `sink` one event per non-blank line, or the reason
 /// the line was skipped. An I/O error (such as a truncated gzip stream) ends the file with a
 /// [`SkipKind::Truncated`] record.
-pub fn read_json_lines(reader: impl BufRead, source: &Arc<Path>, sink: &mut dyn FnMut(Record)) {
+pub fn read_json_lines(reader: impl BufRead, source: &Arc<Path>, sink: &mut dyn FnMut(Record<'_>)) {
     let mut lines = Lines::new(reader, source);
+    let mut document = Document::default();
     loop {
         match lines.next_line() {
             LineOutcome::End => return,
             LineOutcome::Failed(skipped) => return sink(Err(skipped)),
-            LineOutcome::Line(number, bytes) => sink(parse_line(bytes, number, source)),
+            LineOutcome::Line(number, bytes) => {
+                sink(parse_line(bytes, number, source, &mut document));
+            }
         }
     }
 }
 
-fn parse_line(bytes: &[u8], number: u64, source: &Arc<Path>) -> Record {
+fn parse_line<'a>(
+    bytes: &[u8],
+    number: u64,
+    source: &'a Arc<Path>,
+    document: &'a mut Document,
+) -> Record<'a> {
     let skipped = |kind, detail: String| Skipped {
         source: Arc::clone(source),
         place: Place::Line(number),
         kind,
         detail,
     };
-    match serde_json::from_slice::<Value>(bytes) {
-        Err(err) => Err(skipped(SkipKind::InvalidJson, err.to_string())),
-        Ok(fields @ Value::Object(_)) => Ok(LogEvent {
-            timestamp: timestamp::find(&fields),
-            fields,
-            source: Arc::clone(source),
-            record: number,
-            kind: SourceKind::JsonLines,
-        }),
-        Ok(other) => Err(skipped(
-            SkipKind::NotAnObject,
-            format!("found {}", json_type(&other)),
-        )),
+    let text = std::str::from_utf8(bytes).map_err(|err| {
+        let detail = format!("invalid UTF-8 at byte {}", err.valid_up_to());
+        skipped(SkipKind::InvalidUtf8, detail)
+    })?;
+    document
+        .parse(text)
+        .map_err(|err| skipped(SkipKind::InvalidJson, json_detail(&err)))?;
+    if !document.is_object() {
+        let found = format!("found {}", document.type_name());
+        return Err(skipped(SkipKind::NotAnObject, found));
     }
+    Ok(LogEvent {
+        timestamp: timestamp::find(document),
+        fields: document,
+        source,
+        record: number,
+        kind: SourceKind::JsonLines,
+    })
 }
 
-/// The JSON type name of a value, for messages.
-pub(crate) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+/// Where and why a JSON text was refused, for a skipped record (whose kind already says
+/// "invalid JSON").
+pub(crate) fn json_detail(err: &JsonError) -> String {
+    let end = if err.at_end {
+        " (the end of the text)"
+    } else {
+        ""
+    };
+    format!("at byte {}{end}: {}", err.offset, err.reason)
 }

@@ -2,6 +2,11 @@
 //! 5424, with sshd authentication fields) into one normalized [`LogEvent`] that keeps the
 //! original fields for rule matching.
 //!
+//! An event's fields are a [`rampart_sigma::Document`], the flat form the rule engine reads:
+//! JSON lines and CloudTrail records are parsed straight into it, with no `serde_json::Value`
+//! tree per record. Each reader reuses one document from record to record and lends the event
+//! to its sink; a caller that keeps an event converts its fields with `to_value`.
+//!
 //! Readers stream: they hand each record to a sink as soon as it is read and never hold a
 //! whole file. A record that cannot be read becomes a [`Skipped`] with its file, place (line,
 //! byte offset, record id) and reason, and reading goes on with the next one; only a file that

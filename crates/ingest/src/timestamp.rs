@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
-use serde_json::Value;
+use rampart_sigma::{Document, Scalar};
 
 /// Top-level fields that carry an event's time, most specific first.
 const TIME_FIELDS: [&str; 7] = [
@@ -16,26 +16,31 @@ const TIME_FIELDS: [&str; 7] = [
     "UtcTime",
 ];
 
+/// The path of an event's time in the EVTX JSON shape.
+const EVTX_TIME: [&str; 5] = [
+    "Event",
+    "System",
+    "TimeCreated",
+    "#attributes",
+    "SystemTime",
+];
+
 /// The time of a JSON event: a well-known top-level field, or the EVTX JSON shape's
 /// `Event.System.TimeCreated.#attributes.SystemTime`.
-pub(crate) fn find(fields: &Value) -> Option<Timestamp> {
+pub(crate) fn find(fields: &Document) -> Option<Timestamp> {
     TIME_FIELDS
         .iter()
-        .find_map(|name| fields.get(*name).and_then(parse_value))
-        .or_else(|| {
-            fields
-                .pointer("/Event/System/TimeCreated/#attributes/SystemTime")
-                .and_then(parse_value)
-        })
+        .find_map(|name| fields.scalar(&[name]).and_then(parse_scalar))
+        .or_else(|| fields.scalar(&EVTX_TIME).and_then(parse_scalar))
 }
 
 /// A time written as an RFC 3339 string, a civil date and time taken as UTC, or a Unix epoch
-/// number in seconds or milliseconds.
-pub(crate) fn parse_value(value: &Value) -> Option<Timestamp> {
+/// number (an integer) in seconds or milliseconds.
+pub(crate) fn parse_scalar(value: Scalar<'_>) -> Option<Timestamp> {
     match value {
-        Value::String(text) => parse_text(text),
-        Value::Number(number) => {
-            let n = number.as_i64()?;
+        Scalar::String(text) => parse_text(text),
+        Scalar::Number(text) => {
+            let n: i64 = text.parse().ok()?;
             // Milliseconds since the epoch pass 10^12 in 2001; seconds will not before year 33658.
             if n.unsigned_abs() >= 1_000_000_000_000 {
                 Timestamp::from_millisecond(n).ok()
@@ -61,6 +66,14 @@ pub(crate) fn parse_text(text: &str) -> Option<Timestamp> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn find(value: &serde_json::Value) -> Option<Timestamp> {
+        super::find(&Document::from_value(value))
+    }
+
+    fn parse_value(value: &serde_json::Value) -> Option<Timestamp> {
+        find(&json!({ "time": value }))
+    }
 
     #[test]
     fn cloudtrail_event_time_is_found() {
@@ -95,5 +108,6 @@ mod tests {
             1_700_000_000_123
         );
         assert!(parse_value(&json!("yesterday")).is_none());
+        assert!(parse_value(&json!(1.7e9)).is_none());
     }
 }

@@ -37,9 +37,8 @@ fn a_gzipped_cloudtrail_file_reads_like_the_plain_one() {
     let gz = read(&path).unwrap();
     assert_eq!(gz.kind, SourceKind::CloudTrail);
     assert!(gz.skipped.is_empty());
-    let fields = |events: &[rampart_ingest::LogEvent]| {
-        events.iter().map(|e| e.fields.clone()).collect::<Vec<_>>()
-    };
+    let fields =
+        |events: &[common::Event]| events.iter().map(|e| e.fields.clone()).collect::<Vec<_>>();
     assert_eq!(fields(&gz.events), fields(&plain.events));
 }
 
@@ -118,7 +117,32 @@ fn a_broken_json_line_in_the_middle_is_reported_and_the_rest_read() {
             (Place::Line(4), SkipKind::NotAnObject)
         ]
     );
-    assert!(got.skipped[0].detail.contains("EOF"), "{}", got.skipped[0]);
+    assert!(
+        got.skipped[0].detail
+            == "at byte 7 (the end of the text): expected `,` or `}` in an object",
+        "{}",
+        got.skipped[0]
+    );
+}
+
+#[test]
+fn a_json_line_that_is_not_utf8_is_reported_with_its_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "latin1.jsonl",
+        b"{\"user\": \"J\xfcrgen\"}\n{\"user\": \"ok\"}\n",
+    );
+    let got = read(&path).unwrap();
+    assert_eq!(got.events.len(), 1);
+    assert_eq!(got.events[0].fields["user"], "ok");
+    assert_eq!(got.skipped.len(), 1);
+    let skipped = &got.skipped[0];
+    assert_eq!(
+        (skipped.place, skipped.kind),
+        (Place::Line(1), SkipKind::InvalidUtf8)
+    );
+    assert_eq!(skipped.detail, "invalid UTF-8 at byte 11");
 }
 
 #[test]

@@ -6,9 +6,13 @@
 //! second for parsing alone, evaluation alone and both, on one core and on all cores. Lines are
 //! parsed into a reused [`Document`], as a hunt over JSON lines does; parsing into a
 //! `serde_json::Value` is shown for comparison.
+//!
+//! With `RAMPART_BENCH_WRITE_CORPUS=FILE` it only writes the corpus (every pass, one event per
+//! line) to FILE, for timing `rampart hunt` over the same events (`scripts/bench-targets`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -105,7 +109,28 @@ fn rate(events: usize, took: Duration) -> f64 {
     events as f64 / took.as_secs_f64()
 }
 
+/// The corpus's distinct lines: the seed events, each copy varied.
+fn corpus_lines(seeds: &[Value]) -> Vec<String> {
+    (0..distinct())
+        .map(|n| serde_json::to_string(&vary(seeds[n % seeds.len()].clone(), n)).unwrap())
+        .collect()
+}
+
+fn write_corpus(path: &str) {
+    let lines = corpus_lines(&seed_events());
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for _ in 0..passes() {
+        for line in &lines {
+            writeln!(out, "{line}").unwrap();
+        }
+    }
+    out.flush().unwrap();
+}
+
 fn main() {
+    if let Ok(path) = std::env::var("RAMPART_BENCH_WRITE_CORPUS") {
+        return write_corpus(&path);
+    }
     let passes = passes();
     let mut loads = Vec::new();
     let mut rules = None;
@@ -128,9 +153,7 @@ fn main() {
 
     let seeds = seed_events();
     let distinct = distinct();
-    let lines: Vec<String> = (0..distinct)
-        .map(|n| serde_json::to_string(&vary(seeds[n % seeds.len()].clone(), n)).unwrap())
-        .collect();
+    let lines = corpus_lines(&seeds);
     let bytes: usize = lines.iter().map(String::len).sum();
     let total = distinct * passes;
     println!(

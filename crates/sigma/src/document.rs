@@ -25,6 +25,17 @@ use serde_json::Value;
 pub(crate) use json::{Json, Object};
 pub use parse::JsonError;
 
+/// A scalar read from a document ([`Document::scalar`]), borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar<'a> {
+    /// A string's (unescaped) text.
+    String(&'a str),
+    /// A number's text, in the form `serde_json` prints it.
+    Number(&'a str),
+    /// `true` or `false`.
+    Bool(bool),
+}
+
 /// A range of the document's text or of its members.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Span {
@@ -153,6 +164,34 @@ impl Document {
         self.root().to_value()
     }
 
+    /// Whether the document is a JSON object (events must be).
+    pub fn is_object(&self) -> bool {
+        matches!(self.root, Node::Object(_))
+    }
+
+    /// The JSON type of the document, for messages: "null", "a boolean", "a number",
+    /// "a string", "an array" or "an object".
+    pub fn type_name(&self) -> &'static str {
+        match self.root {
+            Node::Null => "null",
+            Node::Bool(_) => "a boolean",
+            Node::Number(_) => "a number",
+            Node::String(_) => "a string",
+            Node::Array(_) => "an array",
+            Node::Object(_) => "an object",
+        }
+    }
+
+    /// The scalar at `path`, a member name per level from the root object; `None` when a
+    /// level is missing or not an object, or the value is null, an array or an object.
+    pub fn scalar(&self, path: &[&str]) -> Option<Scalar<'_>> {
+        let mut value = self.root();
+        for name in path {
+            value = value.as_object()?.get(name)?;
+        }
+        value.scalar()
+    }
+
     pub(crate) fn root(&self) -> Json<'_> {
         Json::new(self, self.root)
     }
@@ -162,6 +201,11 @@ impl Document {
         self.members.clear();
         self.stack.clear();
         self.root = Node::Null;
+    }
+
+    /// Whether two members have the same name.
+    fn same_key(&self, a: &Member, b: &Member) -> bool {
+        a.head == b.head && self.str(a.key) == self.str(b.key)
     }
 
     fn str(&self, span: Span) -> &str {
@@ -221,6 +265,12 @@ impl Document {
                 Node::Object(self.close(base))
             }
         }
+    }
+}
+
+impl serde::Serialize for Document {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.root(), serializer)
     }
 }
 

@@ -68,7 +68,7 @@ mod witness;
 mod yaml;
 
 pub use correlation::{CorrelationDetection, CorrelationEngine};
-pub use document::{Document, JsonError};
+pub use document::{Document, JsonError, Scalar};
 pub use error::{LoadError, MappingError, RuleError};
 pub use event::Event;
 pub use level::Level;

@@ -20,6 +20,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use rampart_sigma::Document;
 use serde_json::{Map, Value};
 
 use crate::event::{LogEvent, Place, Record, SkipKind, Skipped, SourceKind};
@@ -76,9 +77,10 @@ pub fn read_syslog(
     reader: impl BufRead,
     source: &Arc<Path>,
     reference: Timestamp,
-    sink: &mut dyn FnMut(Record),
+    sink: &mut dyn FnMut(Record<'_>),
 ) {
     let mut lines = Lines::new(reader, source);
+    let mut document = Document::default();
     loop {
         let (number, bytes) = match lines.next_line() {
             LineOutcome::End => return,
@@ -89,13 +91,16 @@ pub fn read_syslog(
         // odd byte keeps the line matchable instead of losing it.
         let text = String::from_utf8_lossy(bytes);
         let record = match parse_line(&text, reference) {
-            Ok(line) => Ok(LogEvent {
-                fields: Value::Object(line.fields),
-                source: Arc::clone(source),
-                record: number,
-                timestamp: line.timestamp,
-                kind: SourceKind::Syslog,
-            }),
+            Ok(line) => {
+                document.set_value(&Value::Object(line.fields));
+                Ok(LogEvent {
+                    fields: &document,
+                    source,
+                    record: number,
+                    timestamp: line.timestamp,
+                    kind: SourceKind::Syslog,
+                })
+            }
             Err(err) => Err(Skipped {
                 source: Arc::clone(source),
                 place: Place::Line(number),

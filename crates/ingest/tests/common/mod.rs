@@ -2,8 +2,11 @@
 #![allow(clippy::unwrap_used, dead_code, unreachable_pub)]
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use jiff::Timestamp;
 use rampart_ingest::{IngestError, LogEvent, Skipped, SourceKind, read_file};
+use serde_json::Value;
 
 /// The team's shared test data.
 pub fn data(relative: &str) -> PathBuf {
@@ -13,14 +16,36 @@ pub fn data(relative: &str) -> PathBuf {
 /// Everything a file yields.
 pub struct Read {
     pub kind: SourceKind,
-    pub events: Vec<LogEvent>,
+    pub events: Vec<Event>,
     pub skipped: Vec<Skipped>,
+}
+
+/// A [`LogEvent`] kept: its fields as a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub fields: Value,
+    pub source: Arc<Path>,
+    pub record: u64,
+    pub timestamp: Option<Timestamp>,
+    pub kind: SourceKind,
+}
+
+impl From<LogEvent<'_>> for Event {
+    fn from(event: LogEvent<'_>) -> Self {
+        Event {
+            fields: event.fields.to_value(),
+            source: Arc::clone(event.source),
+            record: event.record,
+            timestamp: event.timestamp,
+            kind: event.kind,
+        }
+    }
 }
 
 pub fn read(path: &Path) -> Result<Read, IngestError> {
     let (mut events, mut skipped) = (Vec::new(), Vec::new());
     let kind = read_file(path, &mut |record| match record {
-        Ok(event) => events.push(event),
+        Ok(event) => events.push(Event::from(event)),
         Err(skip) => skipped.push(skip),
     })?;
     Ok(Read {

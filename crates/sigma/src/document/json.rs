@@ -1,9 +1,10 @@
 //! Reading a [`Document`]: a value ([`Json`]) and the members of an object or array
 //! ([`Object`]), borrowed from the document.
 
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 
-use super::{Document, Member, Name, Node, Span, head};
+use super::{Document, Member, Name, Node, Scalar, Span, head};
 
 /// A value of a document.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +35,15 @@ impl<'a> Json<'a> {
         match self.node {
             Node::String(span) | Node::Number(span) => Some(self.doc.str(span)),
             Node::Bool(b) => Some(if b { "true" } else { "false" }),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn scalar(self) -> Option<Scalar<'a>> {
+        match self.node {
+            Node::String(span) => Some(Scalar::String(self.doc.str(span))),
+            Node::Number(span) => Some(Scalar::Number(self.doc.str(span))),
+            Node::Bool(b) => Some(Scalar::Bool(b)),
             _ => None,
         }
     }
@@ -84,6 +94,43 @@ impl<'a> Json<'a> {
                     .map(|(key, value)| (key.to_owned(), value.to_value()))
                     .collect::<Map<_, _>>(),
             ),
+        }
+    }
+}
+
+/// Written as the JSON it was read from (numbers as `serde_json` prints them), with no
+/// `Value` in between: how a kept event is reported.
+impl Serialize for Json<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.node {
+            Node::Null => serializer.serialize_unit(),
+            Node::Bool(b) => serializer.serialize_bool(b),
+            Node::Number(span) => number(self.doc.str(span)).serialize(serializer),
+            Node::String(span) => serializer.serialize_str(self.doc.str(span)),
+            Node::Array(span) => {
+                let items = self.members(span);
+                let mut seq = serializer.serialize_seq(Some(items.members.len()))?;
+                items
+                    .values()
+                    .try_for_each(|item| seq.serialize_element(&item))?;
+                seq.end()
+            }
+            Node::Object(span) => {
+                let members = self.members(span);
+                let mut map = serializer.serialize_map(Some(members.members.len()))?;
+                // A name given twice is written once, where it first stood, with its last
+                // value: as `serde_json` reads it.
+                let all = members.members;
+                for (n, member) in all.iter().enumerate() {
+                    let same = |other: &&Member| self.doc.same_key(member, other);
+                    if all.get(..n).unwrap_or_default().iter().any(|o| same(&o)) {
+                        continue;
+                    }
+                    let last = all.iter().rev().find(same).unwrap_or(member);
+                    map.serialize_entry(self.doc.str(member.key), &members.json(last))?;
+                }
+                map.end()
+            }
         }
     }
 }

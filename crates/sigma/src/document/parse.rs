@@ -11,12 +11,14 @@ const MAX_DEPTH: usize = 127;
 
 /// Why a JSON text was refused, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid JSON at byte {offset}: {reason}")]
+#[error("invalid JSON at byte {offset}{}: {reason}", if *.at_end { " (the end of the text)" } else { "" })]
 pub struct JsonError {
     /// Byte offset in the text.
     pub offset: usize,
     /// What is wrong.
     pub reason: &'static str,
+    /// Whether the offset is the end of the text: the value is cut short.
+    pub at_end: bool,
 }
 
 struct Parser<'s, 'd> {
@@ -38,10 +40,7 @@ pub(super) fn document(bytes: &[u8], doc: &mut Document) -> Result<Node, JsonErr
 
 impl Parser<'_, '_> {
     fn error(&self, reason: &'static str) -> JsonError {
-        JsonError {
-            offset: self.pos,
-            reason,
-        }
+        self.error_at(self.pos, reason)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -183,7 +182,11 @@ impl Parser<'_, '_> {
     }
 
     fn error_at(&self, offset: usize, reason: &'static str) -> JsonError {
-        JsonError { offset, reason }
+        JsonError {
+            offset,
+            reason,
+            at_end: offset >= self.bytes.len(),
+        }
     }
 
     /// The rest of a string from its first escape at `end`; `start` is its first byte.

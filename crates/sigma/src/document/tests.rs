@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use serde_json::Value;
 
-use super::{Document, JsonError};
+use super::{Document, JsonError, Scalar};
 
 /// Parses `text` both ways and checks they agree (value, or refusal).
 fn agrees(text: &str) -> Result<(), JsonError> {
@@ -11,7 +11,11 @@ fn agrees(text: &str) -> Result<(), JsonError> {
     let ours = document.parse(text);
     let theirs = serde_json::from_str::<Value>(text);
     match (&ours, theirs) {
-        (Ok(()), Ok(value)) => assert_eq!(document.to_value(), value, "{text}"),
+        (Ok(()), Ok(value)) => {
+            assert_eq!(document.to_value(), value, "{text}");
+            let written = serde_json::to_string(&document).unwrap();
+            assert_eq!(written, value.to_string(), "{text}");
+        }
         (Err(_), Err(_)) => assert!(document.root().is_null()),
         (ours, theirs) => panic!("{text:?}: ours {ours:?}, serde_json {theirs:?}"),
     }
@@ -57,6 +61,7 @@ fn bad_text_is_refused_with_its_place() {
     ] {
         let error = agrees(text).unwrap_err();
         assert_eq!(error.offset, offset, "{text:?}: {error}");
+        assert_eq!(error.at_end, offset == text.len(), "{text:?}: {error}");
     }
 }
 
@@ -64,6 +69,10 @@ fn bad_text_is_refused_with_its_place() {
 fn a_name_given_twice_reads_as_its_last_value() {
     let mut document = Document::default();
     document.parse(r#"{"a": 1, "b": 2, "a": "three"}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&document).unwrap(),
+        r#"{"a":"three","b":2}"#
+    );
     let root = document.root().as_object().unwrap();
     assert_eq!(root.get("a").and_then(|v| v.text()), Some("three"));
     assert_eq!(root.get("b").and_then(|v| v.as_number()), Some(2.0));
@@ -84,6 +93,45 @@ fn a_reused_document_holds_only_its_last_text() {
         document.to_value(),
         serde_json::json!({"n": 1.5, "s": ["é"]})
     );
+}
+
+#[test]
+fn scalars_are_read_by_path_and_the_root_type_is_named() {
+    let mut document = Document::default();
+    document
+        .parse(r#"{"t": "2024-01-01T00:00:00Z", "n": 17e2, "b": true, "o": {"x": {"y": "z"}}, "a": [1], "z": null}"#)
+        .unwrap();
+    assert!(document.is_object());
+    assert_eq!(document.type_name(), "an object");
+    assert_eq!(
+        document.scalar(&["t"]),
+        Some(Scalar::String("2024-01-01T00:00:00Z"))
+    );
+    assert_eq!(document.scalar(&["n"]), Some(Scalar::Number("1700.0")));
+    assert_eq!(document.scalar(&["b"]), Some(Scalar::Bool(true)));
+    assert_eq!(document.scalar(&["o", "x", "y"]), Some(Scalar::String("z")));
+    for path in [
+        &["o"][..],
+        &["o", "x"],
+        &["a"],
+        &["z"],
+        &["missing"],
+        &["t", "deeper"],
+    ] {
+        assert_eq!(document.scalar(path), None, "{path:?}");
+    }
+    for (text, name, root) in [
+        ("[]", "an array", None),
+        ("1", "a number", Some(Scalar::Number("1"))),
+        ("\"s\"", "a string", Some(Scalar::String("s"))),
+        ("null", "null", None),
+        ("false", "a boolean", Some(Scalar::Bool(false))),
+    ] {
+        document.parse(text).unwrap();
+        assert_eq!((document.is_object(), document.type_name()), (false, name));
+        assert_eq!(document.scalar(&[]), root, "{text}");
+        assert_eq!(document.scalar(&["a"]), None, "{text}");
+    }
 }
 
 fn json() -> impl Strategy<Value = Value> {
@@ -113,7 +161,9 @@ proptest! {
             value.to_string()
         };
         agrees(&text).unwrap();
-        prop_assert_eq!(Document::from_value(&value).to_value(), value);
+        let document = Document::from_value(&value);
+        prop_assert_eq!(serde_json::to_string(&document).unwrap(), value.to_string());
+        prop_assert_eq!(document.to_value(), value);
     }
 
     #[test]

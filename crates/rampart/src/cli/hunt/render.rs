@@ -4,7 +4,7 @@ use std::io::{self, BufWriter, Write};
 
 use rampart_detect::{Detection, DetectionKind};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,7 @@ struct Line<'a> {
     source: Option<String>,
     record: Option<u64>,
     tags: &'a [String],
-    event: &'a Value,
+    event: &'a RawValue,
 }
 
 impl<'a> From<&'a Detection> for Line<'a> {
@@ -84,7 +84,6 @@ fn csv(out: impl Write, detections: &[Detection]) -> io::Result<()> {
     ])?;
     for detection in detections {
         let line = Line::from(detection);
-        let event = serde_json::to_string(line.event)?;
         writer.write_record([
             line.timestamp.as_deref().unwrap_or_default(),
             line.level,
@@ -94,7 +93,7 @@ fn csv(out: impl Write, detections: &[Detection]) -> io::Result<()> {
             line.source.as_deref().unwrap_or_default(),
             &line.record.map(|r| r.to_string()).unwrap_or_default(),
             &line.tags.join(";"),
-            &event,
+            line.event.get(),
         ])?;
     }
     writer.flush()
