@@ -436,7 +436,10 @@ pub(super) fn bodies() -> Vec<BodySchema> {
         body::<OpenBody>(Method::POST, "/api/v1/incidents"),
         body::<TransitionBody>(Method::POST, "/api/v1/incidents/{key}/transitions"),
         body::<NoteBody>(Method::POST, "/api/v1/incidents/{key}/notes"),
-        body::<RemovalBody>(Method::POST, "/api/v1/incidents/{key}/details/{id}/removal"),
+        body::<RemovalBody>(
+            Method::POST,
+            "/api/v1/incidents/{key}/details/{detail}/removal",
+        ),
         body::<AssignBody>(Method::PUT, "/api/v1/incidents/{key}/roles/{role}"),
         body::<Detail>(Method::POST, "/api/v1/incidents/{key}/details"),
     ]
@@ -460,7 +463,10 @@ pub(super) fn replies() -> Vec<ReplySchema> {
         (Method::POST, "/api/v1/incidents/{key}/transitions"),
         (Method::POST, "/api/v1/incidents/{key}/notes"),
         (Method::POST, "/api/v1/incidents/{key}/details"),
-        (Method::POST, "/api/v1/incidents/{key}/details/{id}/removal"),
+        (
+            Method::POST,
+            "/api/v1/incidents/{key}/details/{detail}/removal",
+        ),
         (Method::PUT, "/api/v1/incidents/{key}/roles/{role}"),
         (Method::DELETE, "/api/v1/incidents/{key}/roles/{role}"),
     ];
@@ -533,7 +539,7 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
         route(
             Method::POST,
-            "/api/v1/incidents/{key}/details/{id}/removal",
+            "/api/v1/incidents/{key}/details/{detail}/removal",
             Access::Respond,
             "Remove an item of the record of details",
             post(remove_detail),

@@ -17,6 +17,8 @@ use axum::routing::get;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
+use rampart_core::incident::Role;
+
 use super::{ReplyBody, ReplySchema, bodies, reply};
 use crate::access::{Access, Route, route_table};
 use crate::app::App;
@@ -35,14 +37,25 @@ fn access_name(access: Access) -> &'static str {
     }
 }
 
+/// A path parameter, described as strictly as its handler reads it.
 fn parameter(name: &str) -> Value {
+    let roles: Vec<&str> = Role::ALL.iter().map(|role| role.name()).collect();
     let schema = match name {
+        "key" => json!({ "type": "string", "pattern": INCIDENT_KEY }),
         "id" | "user" => json!({ "type": "string", "format": "uuid" }),
         "sha256" => json!({ "type": "string", "pattern": "^[0-9a-f]{64}$" }),
+        "detail" | "page" => json!({ "type": "integer", "minimum": 0 }),
+        "role" => json!({ "type": "string", "enum": roles }),
+        "task" => json!({ "type": "string", "minLength": 1 }),
         _ => json!({ "type": "string" }),
     };
     json!({ "name": name, "in": "path", "required": true, "schema": schema })
 }
+
+/// An incident key as `IncidentKey` parses it: `INC-`, the year (1000–9999), the number from 1
+/// in at least four digits, with no leading zero beyond four (and within a `u32`).
+const INCIDENT_KEY: &str =
+    "^INC-[1-9][0-9]{3}-(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3,8})$";
 
 fn operation_id(method: &Method, path: &str) -> String {
     let mut id = method.as_str().to_lowercase();
@@ -294,6 +307,62 @@ mod tests {
             operation_id(&Method::GET, "/api/v1/incidents/{key}"),
             "get_api_v1_incidents_key"
         );
+    }
+
+    #[test]
+    fn path_parameters_are_described_as_their_handlers_read_them() {
+        let doc = document("http://127.0.0.1:8080");
+        let mut seen = std::collections::BTreeMap::new();
+        for methods in doc["paths"].as_object().unwrap().values() {
+            for operation in methods.as_object().unwrap().values() {
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    let name = parameter["name"].as_str().unwrap().to_owned();
+                    seen.insert(name, parameter["schema"].clone());
+                }
+            }
+        }
+        let names: Vec<&str> = seen.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "detail", "id", "key", "page", "role", "sha256", "task", "user"
+            ],
+            "a new path parameter needs its schema in `parameter`"
+        );
+        assert_eq!(seen["page"]["type"], "integer");
+        assert_eq!(seen["detail"]["type"], "integer");
+        assert!(
+            seen["role"]["enum"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("impoc"))
+        );
+        assert_eq!(seen["key"]["pattern"], INCIDENT_KEY);
+    }
+
+    #[test]
+    fn the_key_pattern_takes_the_keys_the_server_parses() {
+        let pattern = regex::Regex::new(INCIDENT_KEY).unwrap();
+        for text in [
+            "INC-2026-0001",
+            "INC-2026-0042",
+            "INC-2026-9999",
+            "INC-2026-10000",
+            "INC-1000-0001",
+            "INC-9999-123456789",
+            "INC-2026-0000",
+            "INC-0999-0001",
+            "INC-2026-00001",
+            "INC-2026-001",
+            "INC-2026-1",
+            "INC-26-0001",
+            "inc-2026-0001",
+            "INC-2026-0001 ",
+            "INC-2026-",
+        ] {
+            let parses = text.parse::<rampart_core::IncidentKey>().is_ok();
+            assert_eq!(pattern.is_match(text), parses, "{text}");
+        }
     }
 
     #[test]

@@ -39,7 +39,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/incidents/{key}/transitions", "ar"),
     ("POST", "/api/v1/incidents/{key}/notes", "ar"),
     ("POST", "/api/v1/incidents/{key}/details", "ar"),
-    ("POST", "/api/v1/incidents/{key}/details/{id}/removal", "ar"),
+    (
+        "POST",
+        "/api/v1/incidents/{key}/details/{detail}/removal",
+        "ar",
+    ),
     ("PUT", "/api/v1/incidents/{key}/roles/{role}", "ar"),
     ("DELETE", "/api/v1/incidents/{key}/roles/{role}", "ar"),
     ("POST", "/api/v1/incidents/{key}/evidence", "ar"),
