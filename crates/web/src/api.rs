@@ -105,6 +105,12 @@ pub(crate) fn reply<T: JsonSchema>(
     }
 }
 
+/// The schema of a string that must be one of `names` (the names an enum parses).
+pub(crate) fn one_of(names: impl IntoIterator<Item = &'static str>) -> Schema {
+    let names: Vec<&str> = names.into_iter().collect();
+    schemars::json_schema!({ "type": "string", "enum": names })
+}
+
 /// `method path` answers 204 No Content.
 pub(crate) fn no_content(method: Method, path: &'static str) -> ReplySchema {
     ReplySchema {

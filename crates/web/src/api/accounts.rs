@@ -176,8 +176,11 @@ async fn hash(password: String) -> Result<String, ApiError> {
 #[serde(deny_unknown_fields)]
 struct SetupBody {
     token: String,
+    /// The first administrator's sign-in name (empty for a password link).
     #[serde(default)]
+    #[schemars(length(max = 64), regex(pattern = r"^[A-Za-z0-9._@-]*$"))]
     name: String,
+    #[schemars(length(min = MIN_PASSWORD, max = MAX_PASSWORD))]
     password: String,
 }
 
@@ -433,8 +436,15 @@ async fn users(State(app): State<App>) -> Result<Response, ApiError> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NewUserBody {
+    #[schemars(length(min = 1, max = 64), regex(pattern = r"^[A-Za-z0-9._@-]+$"))]
     name: String,
+    #[schemars(schema_with = "user_role")]
     role: String,
+}
+
+/// A user role's name, as [`role`] reads it.
+fn user_role(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    super::one_of(UserRole::ALL.iter().map(|role| role.name()))
 }
 
 fn role(text: &str) -> Result<UserRole, ApiError> {

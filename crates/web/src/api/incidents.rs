@@ -320,11 +320,16 @@ pub(crate) async fn change_with(
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TransitionBody {
-    #[schemars(with = "String")]
+    #[schemars(schema_with = "lifecycle_state")]
     state: LifecycleState,
     reason: Option<String>,
     #[schemars(with = "Option<String>")]
     at: Option<ZonedTime>,
+}
+
+/// A lifecycle state's name.
+fn lifecycle_state(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    super::one_of(LifecycleState::ALL.iter().map(|state| state.name()))
 }
 
 async fn transition(

@@ -341,6 +341,20 @@ mod tests {
     }
 
     #[test]
+    fn request_bodies_carry_the_constraints_their_handlers_check() {
+        let doc = document("http://127.0.0.1:8080");
+        let schemas = &doc["components"]["schemas"];
+        let names = |schema: &Value| schema["enum"].as_array().cloned().unwrap_or_default();
+        let user = &schemas["NewUserBody"]["properties"];
+        assert!(names(&user["role"]).contains(&json!("responder")));
+        assert_eq!(user["name"]["maxLength"], 64);
+        let setup = &schemas["SetupBody"]["properties"];
+        assert_eq!(setup["password"]["minLength"], 12);
+        let transition = &schemas["TransitionBody"]["properties"];
+        assert!(names(&transition["state"]).contains(&json!("containment")));
+    }
+
+    #[test]
     fn the_key_pattern_takes_the_keys_the_server_parses() {
         let pattern = regex::Regex::new(INCIDENT_KEY).unwrap();
         for text in [
