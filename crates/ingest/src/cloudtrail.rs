@@ -14,7 +14,7 @@ use serde_json::error::Category;
 use serde_json::value::RawValue;
 
 use crate::event::{LogEvent, Place, Record, SkipKind, Skipped, SourceKind};
-use crate::jsonl::json_detail;
+use crate::jsonl::parse_object;
 use crate::timestamp;
 
 /// Read a CloudTrail document from `reader`, handing `sink` one event per element of
@@ -137,19 +137,12 @@ fn to_record<'a>(
     source: &'a Arc<Path>,
     event: &'a mut Document,
 ) -> Record<'a> {
-    let skipped = |kind, detail: String| Skipped {
+    parse_object(text, event).map_err(|(kind, detail)| Skipped {
         source: Arc::clone(source),
         place: Place::Element(position),
         kind,
         detail,
-    };
-    event
-        .parse(text)
-        .map_err(|err| skipped(SkipKind::InvalidJson, json_detail(&err)))?;
-    if !event.is_object() {
-        let found = format!("found {}", event.type_name());
-        return Err(skipped(SkipKind::NotAnObject, found));
-    }
+    })?;
     Ok(LogEvent {
         timestamp: event
             .scalar(&["eventTime"])

@@ -43,13 +43,7 @@ fn parse_line<'a>(
         let detail = format!("invalid UTF-8 at byte {}", err.valid_up_to());
         skipped(SkipKind::InvalidUtf8, detail)
     })?;
-    document
-        .parse(text)
-        .map_err(|err| skipped(SkipKind::InvalidJson, json_detail(&err)))?;
-    if !document.is_object() {
-        let found = format!("found {}", document.type_name());
-        return Err(skipped(SkipKind::NotAnObject, found));
-    }
+    parse_object(text, document).map_err(|(kind, detail)| skipped(kind, detail))?;
     Ok(LogEvent {
         timestamp: timestamp::find(document),
         fields: document,
@@ -59,9 +53,23 @@ fn parse_line<'a>(
     })
 }
 
+/// Parses one JSON text that must be an object (a line, a CloudTrail record) into `document`;
+/// a refusal is the kind and detail of the skipped record, whose place the caller knows.
+pub(crate) fn parse_object(text: &str, document: &mut Document) -> Result<(), (SkipKind, String)> {
+    document
+        .parse(text)
+        .map_err(|err| (SkipKind::InvalidJson, json_detail(&err)))?;
+    if document.is_object() {
+        Ok(())
+    } else {
+        let found = format!("found {}", document.type_name());
+        Err((SkipKind::NotAnObject, found))
+    }
+}
+
 /// Where and why a JSON text was refused, for a skipped record (whose kind already says
 /// "invalid JSON").
-pub(crate) fn json_detail(err: &JsonError) -> String {
+fn json_detail(err: &JsonError) -> String {
     let end = if err.at_end {
         " (the end of the text)"
     } else {

@@ -117,11 +117,9 @@ fn a_broken_json_line_in_the_middle_is_reported_and_the_rest_read() {
             (Place::Line(4), SkipKind::NotAnObject)
         ]
     );
-    assert!(
-        got.skipped[0].detail
-            == "at byte 7 (the end of the text): expected `,` or `}` in an object",
-        "{}",
-        got.skipped[0]
+    assert_eq!(
+        got.skipped[0].detail,
+        "at byte 7 (the end of the text): expected `,` or `}` in an object"
     );
 }
 

@@ -7,7 +7,8 @@
 //! comparing names (events have a few dozen names per object, fewer than a hash costs). Parsing
 //! a line builds no map and allocates nothing once the buffers have grown: reuse one document
 //! per thread. Documents can also be filled from a `serde_json::Value` (EVTX records, syslog
-//! lines) and turned back into one to report a matched event.
+//! lines); a matched event is written back as JSON (`serde::Serialize`) or turned into a
+//! `Value`.
 //!
 //! Why a parser of our own: `serde_json` builds a tree of owned values (a map and a string per
 //! member), which was most of the cost of reading an event, and a borrowed `serde` target cannot

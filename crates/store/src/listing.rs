@@ -180,10 +180,8 @@ pub(crate) fn statement(query: &IncidentQuery, shown: &str) -> Select {
         Some(c) => format!(" ORDER BY {c} {dir}, key_year {dir}, key_number {dir}"),
     };
     select.push(&order);
-    // One row past the page tells whether there is a next one. The number is written into the
-    // statement, not bound: SQLite plans a LIMIT with its value, so a statement whose LIMIT is a
-    // bound value is compiled again every time it runs.
-    select.push(&format!(" LIMIT {}", page_size(query) + 1));
+    // One row past the page tells whether there is a next one.
+    select.limit(i64::from(page_size(query)) + 1);
     select
 }
 

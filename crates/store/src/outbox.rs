@@ -456,10 +456,8 @@ impl Store {
         if let Some(incident) = filter.incident {
             select.and(|s| format!("incident_id = {}", s.bind(Param::Id(*incident.as_uuid()))));
         }
-        // The limit is written into the statement, not bound: SQLite plans a LIMIT with its value,
-        // so a statement whose LIMIT is a bound value is compiled again every time it runs.
-        let limit = filter.limit.map_or(i64::MAX, i64::from);
-        select.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {limit}"));
+        select.push(" ORDER BY created_at DESC, id DESC");
+        select.limit(filter.limit.map_or(i64::MAX, i64::from));
         let rows: Vec<MessageRow> = on_pool!(&self.db.pool, reader, |pool| {
             run_select!(&select, pool, fetch_all).map_err(&fail)?
         });

@@ -3,7 +3,8 @@
 //! can choose an index for it), so a rare filter would walk the whole key index; here a filter
 //! that is absent is left out of the text, and one that is given is `state = $n`, which the
 //! `(state, key_year, key_number)` indexes serve in key order. Values are always bound, never
-//! written into the text, and the text (`$n` placeholders) is the same on both backends.
+//! written into the text, but for the row limit ([`Select::limit`]), and the text (`$n`
+//! placeholders) is the same on both backends.
 
 use uuid::Uuid;
 
@@ -100,6 +101,13 @@ impl Select {
     /// Appends `text` as it is (no values in it).
     pub(crate) fn push(&mut self, text: &str) {
         self.sql.push_str(text);
+    }
+
+    /// Appends ` LIMIT {rows}`. The number is written into the statement, not bound: SQLite
+    /// plans a LIMIT with its value, so a statement whose LIMIT is a bound value is compiled
+    /// again every time it runs.
+    pub(crate) fn limit(&mut self, rows: i64) {
+        self.sql.push_str(&format!(" LIMIT {rows}"));
     }
 }
 
